@@ -1,0 +1,181 @@
+# The zero-copy workbench: one Makefile for the whole tree.
+#
+# Everything built goes under $(BUILD) (build/ by default); the sanitizer
+# build of `make check` lives in build/check so the two never mix. Lessons,
+# benchmarks and tests are found by their names, so a new lesson needs no
+# edit here:
+#
+#   lessons/NN-name/NN-name.c    the lesson's demo   -> build/lessons/NN-name/NN-name
+#   lessons/NN-name/solution.c   the lesson's answer, tested by tests/test_lesson_NN.c
+#   lessons/NN-name/exercise.c   the learner's copy, tested by `make check-NN`
+#   bench/NN-name.c              the lesson's benchmark -> build/bench/NN-name
+#   tests/test_*.c               cmocka tests         -> build/tests/test_*
+#
+# Conventions: CC and CFLAGS are honoured, V=1 prints the full commands,
+# QUICK=1 makes `make bench` a short sweep.
+
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+WARN      = -std=c11 -Wall -Wextra
+CPPFLAGS += -D_GNU_SOURCE -Isrc -Ibench -MMD -MP
+BUILD    ?= build
+PYTHON   ?= python3
+LDLIBS   += -lm
+
+ifeq ($(SAN),1)
+SANFLAGS  = -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+            -fno-omit-frame-pointer
+endif
+ASANFLAGS = -fsanitize=address -fno-omit-frame-pointer -O1 -g
+
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANFLAGS)
+CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS   = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+
+ifeq ($(V),1)
+Q =
+say =
+else
+Q = @
+say = @printf '  %-6s %s\n' $(1) $(2);
+endif
+
+# --- What there is --------------------------------------------------------
+
+LIB_SRC     = $(wildcard src/*.c)
+LIB_OBJ     = $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+UNIT_OBJ    = $(LIB_SRC:%.c=$(BUILD)/unit/%.o) $(BUILD)/unit/bench/harness.o
+HARNESS_OBJ = $(BUILD)/obj/bench/harness.o
+
+LESSON_DIRS = $(sort $(wildcard lessons/[0-9][0-9]-*))
+LESSON_IDS  = $(notdir $(LESSON_DIRS))
+LESSON_NUMS = $(foreach l,$(LESSON_IDS),$(firstword $(subst -, ,$(l))))
+LESSON_PROGS = $(foreach l,$(LESSON_IDS),$(BUILD)/lessons/$(l)/$(l))
+TRAP_PROGS  = $(foreach l,$(LESSON_IDS),$(BUILD)/asan/lessons/$(l)/$(l))
+
+BENCH_PROGS = $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/[0-9][0-9]-*.c))
+TOOL_PROGS  = $(patsubst bench/tools/%.c,$(BUILD)/bench/tools/%,$(wildcard bench/tools/*.c))
+PROGS       = $(LESSON_PROGS) $(BENCH_PROGS) $(TOOL_PROGS)
+
+LIB_TESTS    = $(patsubst tests/%.c,$(BUILD)/tests/%,$(filter-out tests/test_lesson_%,$(wildcard tests/test_*.c)))
+LESSON_TESTS = $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_lesson_*.c))
+TESTS        = $(LIB_TESTS) $(LESSON_TESTS)
+
+# The lesson folder for a number: $(call lesson_dir,01) -> lessons/01-photocopy
+lesson_dir = $(firstword $(wildcard lessons/$(1)-*))
+lesson_id  = $(notdir $(call lesson_dir,$(1)))
+
+.PHONY: all test check bench plots deps deps-quiet deps-bench clean help \
+        run-tests $(foreach n,$(LESSON_NUMS),lesson-$(n) check-$(n) trap-$(n))
+.DEFAULT_GOAL := all
+.SECONDARY:
+
+all: $(PROGS) $(TESTS) ## build every lesson, benchmark and test
+
+# --- Compiling ------------------------------------------------------------
+
+$(BUILD)/obj/%.o: %.c
+	$(call say,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+# The library again, with REQUIRE handed to cmocka (check.h).
+$(BUILD)/unit/%.o: %.c | deps-quiet
+	$(call say,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) -DUNIT_TESTING $(CMOCKA_CFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+# A separate AddressSanitizer build of each lesson, for its `--trap` demo.
+$(BUILD)/asan/%.o: %.c
+	$(call say,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(WARN) $(ASANFLAGS) -c -o $@ $<
+
+# --- Linking --------------------------------------------------------------
+
+$(BUILD)/bench/tools/%: $(BUILD)/obj/bench/tools/%.o $(LIB_OBJ)
+	$(call say,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(HARNESS_OBJ) $(LIB_OBJ)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/unit/tests/%.o $(UNIT_OBJ)
+	$(call say,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LDLIBS)
+
+# Per lesson: the demo, its AddressSanitizer twin, its test against the
+# solution, and the learner's check against exercise.c.
+define LESSON_RULES
+$(BUILD)/lessons/$(1)/$(1): $(BUILD)/obj/lessons/$(1)/$(1).o $(HARNESS_OBJ) $(LIB_OBJ)
+	$$(call say,LD,$$@)
+	$$(Q)$$(CC) $$(ALL_CFLAGS) -o $$@ $$^ $$(LDLIBS)
+
+$(BUILD)/asan/lessons/$(1)/$(1): $(BUILD)/asan/lessons/$(1)/$(1).o \
+		$(BUILD)/asan/bench/harness.o $(LIB_SRC:%.c=$(BUILD)/asan/%.o)
+	$$(call say,LD,$$@)
+	$$(Q)$$(CC) $$(ASANFLAGS) -o $$@ $$^ $$(LDLIBS)
+
+$(BUILD)/tests/test_lesson_$(2): $(BUILD)/unit/tests/test_lesson_$(2).o \
+		$(BUILD)/unit/lessons/$(1)/solution.o $(UNIT_OBJ)
+	$$(call say,LD,$$@)
+	@mkdir -p $$(@D)
+	$$(Q)$$(CC) $$(ALL_CFLAGS) -o $$@ $$^ $$(CMOCKA_LIBS) $$(LDLIBS)
+
+$(BUILD)/exercise/test_lesson_$(2): $(BUILD)/unit/tests/test_lesson_$(2).o \
+		$(BUILD)/unit/lessons/$(1)/exercise.o $(UNIT_OBJ)
+	$$(call say,LD,$$@)
+	@mkdir -p $$(@D)
+	$$(Q)$$(CC) $$(ALL_CFLAGS) -o $$@ $$^ $$(CMOCKA_LIBS) $$(LDLIBS)
+
+lesson-$(2): $(BUILD)/lessons/$(1)/$(1) ## build and run lesson NN's demo
+	@$$<
+
+trap-$(2): $(BUILD)/asan/lessons/$(1)/$(1) ## show lesson NN's trap, caught by AddressSanitizer
+	-@$$< --trap
+
+check-$(2): $(BUILD)/exercise/test_lesson_$(2) ## test your lessons/NN-*/exercise.c
+	@tests/run $$<
+endef
+$(foreach l,$(LESSON_IDS),$(eval $(call LESSON_RULES,$(l),$(firstword $(subst -, ,$(l))))))
+
+# Tests that run the programs (bad arguments, traps) need them built first.
+$(BUILD)/tests/test_cli: | $(PROGS) $(TRAP_PROGS)
+$(BUILD)/unit/tests/test_cli.o: CPPFLAGS += -DBUILD_DIR='"$(BUILD)"'
+
+# --- Running --------------------------------------------------------------
+
+test: deps-quiet $(PROGS) $(TESTS) $(TRAP_PROGS) ## run every test; ends with "N passed, N failed"
+	@tests/run $(TESTS)
+
+check: ## the tests again under AddressSanitizer and UndefinedBehaviorSanitizer
+	@$(MAKE) --no-print-directory BUILD=build/check SAN=1 test
+
+bench: deps-bench $(BENCH_PROGS) $(TOOL_PROGS) ## measure everything, redraw every plot (QUICK=1: short sweep)
+	@BUILD=$(BUILD) QUICK=$(QUICK) bench/run $(BENCH_PROGS)
+
+plots: deps-bench ## redraw the plots from the results already measured
+	@bench/run --plots-only
+
+deps: ## install what is missing (cc, pkg-config, cmocka, hyperfine, gnuplot)
+	@tools/deps
+
+deps-quiet:
+	@tools/deps --quiet --for test
+
+deps-bench:
+	@tools/deps --quiet --for bench
+
+clean: ## remove build/ (results and plots stay)
+	rm -rf build
+
+help: ## this list
+	@printf 'Targets (NN is a lesson number: %s):\n' '$(LESSON_NUMS)'
+	@grep -hE '^[a-zA-Z$$(][^:]*:.*## ' $(MAKEFILE_LIST) | \
+		sed -e 's/\$$(2)/NN/' -e 's/:.*## /\t/' | \
+		awk -F'\t' '!seen[$$1]++ { printf "  make %-10s %s\n", $$1, $$2 }'
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,154 @@
+/*
+ * harness.h - time several ways of doing the same thing, honestly.
+ *
+ * A benchmark program describes its variants ("copy", "view", ...) as a few
+ * callbacks and hands them to bench_measure, one size at a time. The harness
+ * does what makes the numbers worth printing (DESIGN.md, "The harness"):
+ *
+ *   - measures the extra resident memory each variant's setup needs;
+ *   - calibrates a batch of iterations that runs at least 5 ms, so the cost
+ *     of reading the clock (tens of ns) disappears in it;
+ *   - runs one warm-up batch, then at least 11 timed batches per variant,
+ *     interleaved (copy, view, copy, view, ...) so that a noisy neighbour on
+ *     a shared machine slows both ways alike;
+ *   - reports min, p25, median, p75, max, mean and cv of the time per
+ *     operation; the median is the headline;
+ *   - checks that every variant that reads the data returns the same
+ *     checksum, and stops the program if they disagree;
+ *   - counts minor page faults per operation and warns when timed batches
+ *     faulted (a sign that first-touch costs leaked into the timing);
+ *   - writes one CSV row per variant in the shared schema, to a temporary
+ *     file that is renamed into place only when the whole program succeeded.
+ *
+ * The life of a benchmark program:
+ *
+ *	struct bench_config cfg;
+ *	bench_parse_args(&cfg, argc, argv, "01-photocopy", "64,256,...", "...");
+ *	struct bench_run *run = bench_open(&cfg, steps);
+ *	for each size: bench_measure(run, size, "", variants, n, NULL);
+ *	return bench_close(run);
+ *
+ * Errors: bench_parse_args exits with status 2 and a usage line on bad
+ * arguments; the other functions print one line "bench: what: why" and
+ * return -1 (or NULL) on a failure of the world. SIGINT and SIGTERM remove
+ * the temporary CSV before the program dies, so an interrupted run leaves
+ * the previous results untouched.
+ */
+#ifndef HARNESS_H
+#define HARNESS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define BENCH_MAX_SIZES 64
+#define BENCH_MAX_VARIANTS 8
+#define BENCH_MIN_SAMPLES 11
+#define BENCH_MAX_SAMPLES 64
+#define BENCH_MIN_BATCH_NS 5000000u	/* 5 ms */
+
+/* --- Configuration, from the command line ------------------------------- */
+
+struct bench_config {
+	const char *bench;		/* the lesson id, e.g. "01-photocopy" */
+	size_t sizes[BENCH_MAX_SIZES];	/* sizes to measure, in bytes */
+	size_t nsizes;
+	int quick;			/* --quick: the short sweep */
+	const char *csv_path;		/* --csv FILE; "-" is standard output */
+	int samples;			/* timed batches per variant, >= 11 */
+	uint64_t min_batch_ns;		/* shortest timed batch */
+};
+
+/*
+ * Fill cfg from argv. Every benchmark program accepts the same options:
+ *   --sizes LIST   comma-separated sizes with K/M/G suffixes (powers of two)
+ *   --quick        the short sweep (quick_sizes unless --sizes is given)
+ *   --csv FILE     where to write the results; "-" (the default) is stdout
+ *   --help         the usage line, exit 0
+ * Anything else prints the usage line on stderr and exits with status 2.
+ */
+void bench_parse_args(struct bench_config *cfg, int argc, char **argv,
+		      const char *bench, const char *default_sizes,
+		      const char *quick_sizes);
+
+/* --- Variants ------------------------------------------------------------ */
+
+/*
+ * One way of doing the operation. Only name and run are required.
+ *
+ * run does the operation iters times and returns a checksum of the data it
+ * read the last time (or 0 when it reads nothing). setup allocates and
+ * first-touches what the variant needs beyond the source data: the harness
+ * reads the resident memory before and after it, and that difference is
+ * the variant's extra_bytes. It returns 0, or -1 with errno.
+ */
+struct bench_variant {
+	const char *name;		/* "copy", "view", "copy+sum", ... */
+	uint64_t (*run)(void *ctx, uint64_t iters);
+	int (*setup)(void *ctx);
+	void (*teardown)(void *ctx);
+	void *ctx;
+	int reads_data;		/* checksum must agree with the others that do */
+	size_t bytes_per_op;	/* payload copied or read per operation; 0: none */
+};
+
+/* The figures for one variant at one size, as written to the CSV. */
+struct bench_result {
+	const char *variant;
+	size_t size;
+	int samples;
+	uint64_t iters;			/* operations per timed batch */
+	double min_ns, p25_ns, median_ns, p75_ns, max_ns, mean_ns, cv;
+	double gbps;			/* payload GB/s (1e9 bytes) at the median */
+	size_t extra_bytes;		/* resident memory the setup needed */
+	double minflt;			/* minor faults per operation */
+	uint64_t checksum;
+};
+
+/* --- Running ------------------------------------------------------------- */
+
+struct bench_run;
+
+/*
+ * Start a run of `steps` calls to bench_measure (used for the progress line
+ * and its estimate of the time left): opens the temporary CSV and writes the
+ * header. Returns NULL after printing why, if the file cannot be created.
+ */
+struct bench_run *bench_open(const struct bench_config *cfg, size_t steps);
+
+/*
+ * Measure variants v[0..n) at one size. param is the second dimension
+ * ("" when there is none; it must not contain a comma). Prints a progress
+ * line on stderr, writes one CSV row per variant, and copies the figures to
+ * out[0..n) when out is not NULL. Returns 0, or -1 after printing why.
+ */
+int bench_measure(struct bench_run *run, size_t size, const char *param,
+		  struct bench_variant *v, size_t n, struct bench_result *out);
+
+/* Finish: rename the CSV into place. Returns 0 or -1; frees run either way. */
+int bench_close(struct bench_run *run);
+
+/* Give up: remove the temporary CSV and free run. */
+void bench_abandon(struct bench_run *run);
+
+/* --- Buffers and statistics ------------------------------------------------ */
+
+/*
+ * n bytes of page-aligned memory from mmap, every page already touched with
+ * a non-zero fill, so no timed batch pays for first touch. NULL with errno
+ * on failure, or when n is more than the memory available.
+ */
+void *bench_alloc(size_t n);
+void bench_free(void *p, size_t n);
+
+/* Order statistics of x[0..n) (sorted in place), as the harness reports them. */
+struct bench_stats {
+	double min, p25, median, p75, max, mean, cv;
+};
+
+void bench_stats(double *x, size_t n, struct bench_stats *out);
+
+/* The time-left estimate: seconds for `left` more steps after `done` took
+ * `elapsed_ns`. 0 when nothing is done yet. */
+double bench_eta_seconds(uint64_t elapsed_ns, size_t done, size_t left);
+
+#endif

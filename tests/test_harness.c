@@ -1,0 +1,275 @@
+/*
+ * test_harness.c - the harness's statistics, its CSV, its memory and
+ * checksum checks, and the order in which it runs variants.
+ *
+ * The variants here are fakes that do almost nothing, with a batch length of
+ * 0.1 ms so the whole file runs in well under a second. Nothing is asserted
+ * about how long anything took.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "harness.h"
+
+#define SCHEMA "bench,variant,size_bytes,param,samples,iters,min_ns,p25_ns," \
+	       "median_ns,p75_ns,max_ns,cv,gbps,extra_bytes,minflt\n"
+
+static void quartiles_interpolate_between_samples(void **state)
+{
+	double x[] = { 9, 1, 5, 3, 7 };
+	struct bench_stats st;
+
+	(void)state;
+	bench_stats(x, 5, &st);
+	assert_float_equal(st.min, 1, 1e-12);
+	assert_float_equal(st.p25, 3, 1e-12);
+	assert_float_equal(st.median, 5, 1e-12);
+	assert_float_equal(st.p75, 7, 1e-12);
+	assert_float_equal(st.max, 9, 1e-12);
+	assert_float_equal(st.mean, 5, 1e-12);
+	/* sample standard deviation sqrt(10) over the mean 5 */
+	assert_float_equal(st.cv, 0.632455532, 1e-6);
+}
+
+static void an_even_count_takes_the_middle_pair(void **state)
+{
+	double x[] = { 4, 1, 3, 2 };
+	struct bench_stats st;
+
+	(void)state;
+	bench_stats(x, 4, &st);
+	assert_float_equal(st.median, 2.5, 1e-12);
+	assert_float_equal(st.p25, 1.75, 1e-12);
+	assert_float_equal(st.p75, 3.25, 1e-12);
+}
+
+static void one_sample_has_no_spread(void **state)
+{
+	double x[] = { 42 };
+	struct bench_stats st;
+
+	(void)state;
+	bench_stats(x, 1, &st);
+	assert_float_equal(st.median, 42, 1e-12);
+	assert_float_equal(st.cv, 0, 1e-12);
+}
+
+static void time_left_scales_with_steps_left(void **state)
+{
+	(void)state;
+	assert_float_equal(bench_eta_seconds(2000000000u, 4, 6), 3.0, 1e-9);
+	assert_float_equal(bench_eta_seconds(2000000000u, 0, 6), 0.0, 1e-9);
+}
+
+/* --- Fake variants ---------------------------------------------------------- */
+
+struct fake {
+	char tag;		/* written to the shared log on every batch */
+	uint64_t checksum;	/* what run returns */
+	size_t alloc;		/* bytes setup allocates and touches */
+	void *mem;
+};
+
+static char calls[4096];
+static size_t ncalls;
+
+static uint64_t fake_run(void *ctx, uint64_t iters)
+{
+	struct fake *f = ctx;
+	volatile uint64_t spin = 0;
+
+	for (uint64_t i = 0; i < iters; i++)
+		spin += i;
+	if (ncalls < sizeof(calls) - 1)
+		calls[ncalls++] = f->tag;
+	return f->checksum;
+}
+
+static int fake_setup(void *ctx)
+{
+	struct fake *f = ctx;
+
+	f->mem = f->alloc ? bench_alloc(f->alloc) : NULL;
+	return f->alloc && !f->mem ? -1 : 0;
+}
+
+static void fake_teardown(void *ctx)
+{
+	struct fake *f = ctx;
+
+	bench_free(f->mem, f->alloc);
+	f->mem = NULL;
+}
+
+static struct bench_config quick_config(const char *csv)
+{
+	struct bench_config cfg = {
+		.bench = "99-test", .csv_path = csv, .samples = 11,
+		.min_batch_ns = 100000, .nsizes = 1, .sizes = { 4096 },
+	};
+	return cfg;
+}
+
+static char *slurp(const char *path)
+{
+	static char text[8192];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		return NULL;
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	return text;
+}
+
+static void variants_are_interleaved_after_one_warm_up(void **state)
+{
+	struct fake a = { .tag = 'a' }, b = { .tag = 'b' };
+	struct bench_variant v[] = {
+		{ .name = "a", .run = fake_run, .ctx = &a },
+		{ .name = "b", .run = fake_run, .ctx = &b },
+	};
+	struct bench_config cfg = quick_config("/dev/null");
+	struct bench_run *run = bench_open(&cfg, 1);
+	const char *timed;
+
+	(void)state;
+	ncalls = 0;
+	assert_non_null(run);
+	assert_int_equal(bench_measure(run, 4096, "", v, 2, NULL), 0);
+	calls[ncalls] = '\0';
+	/* The tail is: warm-up a, warm-up b, then 11 timed pairs. */
+	assert_true(ncalls >= 24);
+	timed = calls + ncalls - 24;
+	assert_string_equal(timed, "ababababababababababababab" + 2);
+	bench_abandon(run);
+}
+
+static void setup_memory_is_measured_as_extra_bytes(void **state)
+{
+	struct fake big = { .tag = 'c', .alloc = 4 << 20 }, none = { .tag = 'v' };
+	struct bench_variant v[] = {
+		{ .name = "copy", .run = fake_run, .setup = fake_setup,
+		  .teardown = fake_teardown, .ctx = &big },
+		{ .name = "view", .run = fake_run, .ctx = &none },
+	};
+	struct bench_config cfg = quick_config("/dev/null");
+	struct bench_run *run = bench_open(&cfg, 1);
+	struct bench_result r[2];
+
+	(void)state;
+	assert_int_equal(bench_measure(run, 4 << 20, "", v, 2, r), 0);
+	assert_true(r[0].extra_bytes >= (size_t)(4 << 20) * 9 / 10);
+	assert_true(r[0].extra_bytes <= (size_t)(4 << 20) * 11 / 10);
+	assert_int_equal(r[1].extra_bytes, 0);
+	assert_null(big.mem);	/* torn down */
+	bench_abandon(run);
+}
+
+static void disagreeing_checksums_fail_the_measurement(void **state)
+{
+	struct fake a = { .tag = 'a', .checksum = 1 }, b = { .tag = 'b', .checksum = 2 };
+	struct bench_variant v[] = {
+		{ .name = "copy+sum", .run = fake_run, .ctx = &a, .reads_data = 1 },
+		{ .name = "view+sum", .run = fake_run, .ctx = &b, .reads_data = 1 },
+	};
+	struct bench_config cfg = quick_config("/dev/null");
+	struct bench_run *run = bench_open(&cfg, 1);
+
+	(void)state;
+	assert_int_equal(bench_measure(run, 64, "", v, 2, NULL), -1);
+	b.checksum = 1;
+	assert_int_equal(bench_measure(run, 64, "", v, 2, NULL), 0);
+	bench_abandon(run);
+}
+
+static void the_csv_appears_whole_only_when_closed(void **state)
+{
+	char dir[] = "/tmp/harness-test-XXXXXX", path[64];
+	struct fake a = { .tag = 'a', .checksum = 7 };
+	struct bench_variant v[] = {
+		{ .name = "view", .run = fake_run, .ctx = &a, .reads_data = 1,
+		  .bytes_per_op = 4096 },
+	};
+	struct bench_config cfg;
+	struct bench_run *run;
+	const char *text;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/out.csv", dir);
+	cfg = quick_config(path);
+	run = bench_open(&cfg, 1);
+	assert_int_equal(bench_measure(run, 4096, "k=2;stride=64", v, 1, NULL), 0);
+	assert_null(slurp(path));		/* not there until closed */
+	assert_int_equal(bench_close(run), 0);
+	text = slurp(path);
+	assert_non_null(text);
+	assert_memory_equal(text, SCHEMA, strlen(SCHEMA));
+	assert_non_null(strstr(text, "\n99-test,view,4096,k=2;stride=64,11,"));
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);	/* no temporary file left */
+}
+
+static void an_abandoned_run_leaves_no_file(void **state)
+{
+	char dir[] = "/tmp/harness-test-XXXXXX", path[64];
+	struct bench_config cfg;
+	struct bench_run *run;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/out.csv", dir);
+	cfg = quick_config(path);
+	run = bench_open(&cfg, 1);
+	assert_non_null(run);
+	bench_abandon(run);
+	assert_int_equal(rmdir(dir), 0);	/* empty: nothing left */
+}
+
+static void a_comma_in_param_is_a_caller_error(void **state)
+{
+	struct fake a = { .tag = 'a' };
+	struct bench_variant v[] = { { .name = "a", .run = fake_run, .ctx = &a } };
+	struct bench_config cfg = quick_config("/dev/null");
+	struct bench_run *run = bench_open(&cfg, 1);
+
+	(void)state;
+	expect_assert_failure(bench_measure(run, 64, "k=1,s=2", v, 1, NULL));
+	bench_abandon(run);
+}
+
+static void alloc_refuses_more_than_the_machine_has(void **state)
+{
+	(void)state;
+	assert_null(bench_alloc(SIZE_MAX / 2));
+	assert_null(bench_alloc(0));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(quartiles_interpolate_between_samples),
+		cmocka_unit_test(an_even_count_takes_the_middle_pair),
+		cmocka_unit_test(one_sample_has_no_spread),
+		cmocka_unit_test(time_left_scales_with_steps_left),
+		cmocka_unit_test(variants_are_interleaved_after_one_warm_up),
+		cmocka_unit_test(setup_memory_is_measured_as_extra_bytes),
+		cmocka_unit_test(disagreeing_checksums_fail_the_measurement),
+		cmocka_unit_test(the_csv_appears_whole_only_when_closed),
+		cmocka_unit_test(an_abandoned_run_leaves_no_file),
+		cmocka_unit_test(a_comma_in_param_is_a_caller_error),
+		cmocka_unit_test(alloc_refuses_more_than_the_machine_has),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
