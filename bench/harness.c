@@ -440,17 +440,20 @@ static void progress(struct bench_run *run, size_t size, const char *param,
 		bench_eta_seconds(elapsed, run->done, left));
 }
 
-int bench_measure(struct bench_run *run, size_t size, const char *param,
-		  struct bench_variant *v, size_t n, struct bench_result *out)
+/*
+ * The method, start to end, for variants v[0..n) at one size: set up and
+ * measure the memory, calibrate, sample interleaved, tear down, check the
+ * checksums, summarise into r[0..n).
+ */
+static int compare_variants(const struct bench_config *cfg, size_t size,
+			    struct bench_variant *v, size_t n,
+			    struct bench_result *r)
 {
-	const struct bench_config *cfg = run->cfg;
 	struct tally t[BENCH_MAX_VARIANTS] = { 0 };
-	struct bench_result r[BENCH_MAX_VARIANTS];
 	int samples = cfg->samples;
 
 	REQUIRE(n > 0 && n <= BENCH_MAX_VARIANTS);
 	REQUIRE(samples >= 1 && samples <= BENCH_MAX_SAMPLES);
-	REQUIRE(strchr(param, ',') == NULL);
 	if (setup_variants(v, n, t) < 0) {
 		fprintf(stderr, "%s: cannot set up %zu bytes: %s\n",
 			cfg->bench, size, strerror(errno));
@@ -462,15 +465,37 @@ int bench_measure(struct bench_run *run, size_t size, const char *param,
 	teardown_variants(v, n);
 	if (!checksums_agree(cfg, size, v, n, t))
 		return -1;
-	run->done++;
 	for (size_t i = 0; i < n; i++) {
 		summarise(&v[i], &t[i], size, samples, &r[i]);
-		write_row(run, param, &r[i]);
 		if (t[i].faulted_batches > 0)
 			fprintf(stderr, "  warning: %s at %zu bytes page-faulted "
 				"in %d of %d timed batches\n", v[i].name, size,
 				t[i].faulted_batches, samples);
 	}
+	return 0;
+}
+
+int bench_compare(size_t size, struct bench_variant *v, size_t n,
+		  struct bench_result *out)
+{
+	struct bench_config cfg = { .bench = "bench",
+				    .samples = BENCH_MIN_SAMPLES,
+				    .min_batch_ns = BENCH_MIN_BATCH_NS };
+
+	return compare_variants(&cfg, size, v, n, out);
+}
+
+int bench_measure(struct bench_run *run, size_t size, const char *param,
+		  struct bench_variant *v, size_t n, struct bench_result *out)
+{
+	struct bench_result r[BENCH_MAX_VARIANTS];
+
+	REQUIRE(strchr(param, ',') == NULL);
+	if (compare_variants(run->cfg, size, v, n, r) < 0)
+		return -1;
+	run->done++;
+	for (size_t i = 0; i < n; i++)
+		write_row(run, param, &r[i]);
 	fflush(run->csv);
 	progress(run, size, param, r, n);
 	if (out)

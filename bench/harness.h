@@ -124,6 +124,14 @@ struct bench_run *bench_open(const struct bench_config *cfg, size_t steps);
 int bench_measure(struct bench_run *run, size_t size, const char *param,
 		  struct bench_variant *v, size_t n, struct bench_result *out);
 
+/*
+ * The same method without a CSV or a progress line, for lesson programs that
+ * print their own figures: measure v[0..n) at one size with the default
+ * batch length and sample count, into out[0..n). Returns 0 or -1.
+ */
+int bench_compare(size_t size, struct bench_variant *v, size_t n,
+		  struct bench_result *out);
+
 /* Finish: rename the CSV into place. Returns 0 or -1; frees run either way. */
 int bench_close(struct bench_run *run);
 
