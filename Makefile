@@ -100,6 +100,7 @@ $(BUILD)/bench/tools/%: $(BUILD)/obj/bench/tools/%.o $(LIB_OBJ)
 
 $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(HARNESS_OBJ) $(LIB_OBJ)
 	$(call say,LD,$@)
+	@mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/%: $(BUILD)/unit/tests/%.o $(UNIT_OBJ)
@@ -112,11 +113,13 @@ $(BUILD)/tests/%: $(BUILD)/unit/tests/%.o $(UNIT_OBJ)
 define LESSON_RULES
 $(BUILD)/lessons/$(1)/$(1): $(BUILD)/obj/lessons/$(1)/$(1).o $(HARNESS_OBJ) $(LIB_OBJ)
 	$$(call say,LD,$$@)
+	@mkdir -p $$(@D)
 	$$(Q)$$(CC) $$(ALL_CFLAGS) -o $$@ $$^ $$(LDLIBS)
 
 $(BUILD)/asan/lessons/$(1)/$(1): $(BUILD)/asan/lessons/$(1)/$(1).o \
 		$(BUILD)/asan/bench/harness.o $(LIB_SRC:%.c=$(BUILD)/asan/%.o)
 	$$(call say,LD,$$@)
+	@mkdir -p $$(@D)
 	$$(Q)$$(CC) $$(ASANFLAGS) -o $$@ $$^ $$(LDLIBS)
 
 $(BUILD)/tests/test_lesson_$(2): $(BUILD)/unit/tests/test_lesson_$(2).o \
