@@ -294,20 +294,28 @@ int main(int argc, char **argv)
 	       PAGES, PAGE, (void *)report, 51 * PAGE);
 
 	demo_step("one photocopy, one hand-over");
+	demo_predict("how many times longer does the photocopy take?");
 	if (side_by_side(report) < 0)
 		goto out_fail;
+	demo_explain("the hand-over is an address inside the report: no bytes, no memory.");
 	demo_step("bigger reports: the photocopy grows, the hand-over does not");
+	demo_predict("at 256 MiB, does the hand-over get slower?");
 	if (race_table(sizes, 4, 0) < 0)
 		goto out_fail;
+	demo_explain("a hand-over is one pointer and one length, whatever the size.");
 	demo_step("the fair race: the colleague reads every byte either way");
+	demo_predict("now both ways read the data: how far apart are they?");
 	if (race_table(sizes, 4, 1) < 0)
 		goto out_fail;
+	demo_explain("reading costs both ways; the copy adds one write and one more read.");
 	demo_step("the Google Doc: one original, everyone sees changes");
 	google_doc(report);
+	demo_explain("a read-only view is not a frozen one: the owner can still write.");
 	demo_step("where the photocopy is the better choice");
 	if (where_copying_wins() < 0)
 		goto out_fail;
-	printf("\nThe plots: plots/01-photocopy-*.png (make bench)\n"
+	printf("\nThe plots: plots/01-photocopy-time.png, plots/01-photocopy-bandwidth.png,\n"
+	       "           plots/01-photocopy-memory.png (make bench draws them)\n"
 	       "The trap:  make trap-01\n");
 	free(report);
 	return 0;
