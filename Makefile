@@ -158,8 +158,8 @@ $(BUILD)/unit/tests/test_cli.o: CPPFLAGS += -DBUILD_DIR='"$(BUILD)"'
 test: deps-quiet $(PROGS) $(TESTS) $(TRAP_PROGS) ## run every test; ends with "N passed, N failed"
 	@tests/run $(TESTS)
 
-check: ## the tests again under AddressSanitizer and UndefinedBehaviorSanitizer
-	@$(MAKE) --no-print-directory BUILD=build/check SAN=1 test
+check: ## the tests and the lesson demos under AddressSanitizer and UndefinedBehaviorSanitizer
+	@$(MAKE) --no-print-directory BUILD=build/check SAN=1 test run-lessons
 
 bench: deps-bench $(BENCH_PROGS) $(TOOL_PROGS) ## measure everything, redraw every plot (QUICK=1: short sweep)
 	@BUILD=$(BUILD) QUICK=$(QUICK) bench/run $(BENCH_PROGS)
@@ -198,5 +198,62 @@ help: ## this list
 	@grep -hE '^[a-zA-Z$$(][^:]*:.*## ' $(MAKEFILE_LIST) | \
 		sed -e 's/\$$(2)/NN/' -e 's/:.*## /\t/' | \
 		awk -F'\t' '!seen[$$1]++ { printf "  make %-10s %s\n", $$1, $$2 }'
+
+# --- Reliability: demos under sanitizers and valgrind, fuzzing, lint ------
+#
+# run-lessons  every lesson demo without a person (PAUSE=0, stdin /dev/null);
+#              `make check` runs it in the sanitizer build.
+# memcheck     the same demos under valgrind, leaks included.
+# fuzz         each libFuzzer target in fuzz/ for FUZZ_SECONDS (needs clang
+#              and its runtime: tools/deps --for fuzz).
+# test-interrupt  Ctrl-C and SIGTERM in the middle of `make bench QUICK=1`,
+#              on a clone, must leave results and plots whole.
+# lint         cppcheck, clang-tidy (.clang-tidy) and clang-format
+#              (.clang-format), over every C file.
+
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS    = -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+                -fno-omit-frame-pointer -O1 -g
+FUZZ_TARGETS  = $(patsubst fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_OBJ      = $(BUILD)/fuzz/obj/fuzz/fuzz.o $(LIB_SRC:%.c=$(BUILD)/fuzz/obj/%.o)
+VALGRIND      = valgrind -q --leak-check=full --errors-for-leak-kinds=all \
+                --error-exitcode=99
+C_FILES       = $(sort $(wildcard src/*.[ch] bench/*.[ch] bench/tools/*.c \
+                  lessons/*/*.[ch] tests/*.c fuzz/*.[ch]))
+
+.PHONY: run-lessons memcheck fuzz fuzz-build test-interrupt lint
+
+run-lessons: $(LESSON_PROGS)
+	@tests/run-lessons $(LESSON_PROGS)
+
+memcheck: deps-quiet $(LESSON_PROGS) ## the lesson demos under valgrind (leaks included)
+	@tools/deps --quiet --for memcheck
+	@tests/run-lessons --wrap "$(VALGRIND)" $(LESSON_PROGS)
+
+# The library again, with REQUIRE handed to fuzz/fuzz.c (see fuzz/fuzz.h).
+$(BUILD)/fuzz/obj/%.o: %.c
+	$(call say,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) -DUNIT_TESTING $(WARN) $(FUZZ_FLAGS) \
+		-fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(BUILD)/fuzz/fuzz_%: $(BUILD)/fuzz/obj/fuzz/fuzz_%.o $(FUZZ_OBJ)
+	$(call say,LD,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+fuzz-build: $(FUZZ_TARGETS)
+
+fuzz: ## run every fuzz target for FUZZ_SECONDS seconds (60)
+	@tools/deps --quiet --for fuzz
+	@$(MAKE) --no-print-directory fuzz-build
+	@fuzz/run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+test-interrupt: ## interrupt `make bench QUICK=1` (on a clone): nothing may be lost
+	@tests/interrupt-bench
+
+lint: ## cppcheck, clang-tidy and clang-format over every C file
+	@tools/deps --quiet --for lint
+	@tools/lint $(C_FILES)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

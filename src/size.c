@@ -9,6 +9,7 @@
 #include "size.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,25 +26,30 @@ static int suffix_shift(char c)
 	}
 }
 
+/*
+ * The whole text is read before a verdict, so that "99999999999999999999x"
+ * is called what it is, not a size (EINVAL), rather than too large.
+ */
 int size_parse(const char *text, size_t *out)
 {
 	size_t n = 0;
 	const char *p = text;
 	int shift = 0;
+	bool overflow = false;
 
 	if (*p < '0' || *p > '9')
 		goto invalid;
 	for (; *p >= '0' && *p <= '9'; p++) {
 		if (__builtin_mul_overflow(n, 10, &n) ||
 		    __builtin_add_overflow(n, (size_t)(*p - '0'), &n))
-			goto too_large;
+			overflow = true;
 	}
 	if (*p) {
 		shift = suffix_shift(*p++);
 		if (shift < 0 || *p)
 			goto invalid;
 	}
-	if (n > (SIZE_MAX >> shift))
+	if (overflow || n > (SIZE_MAX >> shift))
 		goto too_large;
 	*out = n << shift;
 	return 0;

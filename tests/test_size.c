@@ -60,6 +60,21 @@ static void sizes_beyond_size_max_are_refused_with_erange(void **state)
 	assert_int_equal(errno, ERANGE);
 }
 
+/* Found by fuzz/fuzz_size.c: an overflow used to hide the bad suffix. */
+static void a_huge_number_with_a_bad_suffix_is_not_a_size(void **state)
+{
+	size_t n = 7;
+
+	(void)state;
+	errno = 0;
+	assert_int_equal(size_parse("209192121921919212194G1", &n), -1);
+	assert_int_equal(errno, EINVAL);
+	errno = 0;
+	assert_int_equal(size_parse("99999999999999999999x", &n), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(n, 7);
+}
+
 static void a_list_is_split_at_commas(void **state)
 {
 	size_t out[4], count = 0;
@@ -114,6 +129,7 @@ int main(void)
 		cmocka_unit_test(plain_numbers_and_suffixes_are_powers_of_two),
 		cmocka_unit_test(garbage_is_refused_with_einval),
 		cmocka_unit_test(sizes_beyond_size_max_are_refused_with_erange),
+		cmocka_unit_test(a_huge_number_with_a_bad_suffix_is_not_a_size),
 		cmocka_unit_test(a_list_is_split_at_commas),
 		cmocka_unit_test(empty_items_zero_and_too_many_items_are_refused),
 		cmocka_unit_test(sizes_print_in_binary_units),
