@@ -78,12 +78,12 @@ static void check_parse(const char *text)
 static double reread(const char *text)
 {
 	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-	char unit[8];
-	double v;
+	char *unit;
+	double v = strtod(text, &unit);
 
-	FUZZ_CHECK(sscanf(text, "%lf %7s", &v, unit) == 2);
+	FUZZ_CHECK(unit != text && *unit == ' ');
 	for (int u = 0; u < 5; u++) {
-		if (strcmp(unit, units[u]) == 0)
+		if (strcmp(unit + 1, units[u]) == 0)
 			return v * (double)(1ull << (10 * u));
 	}
 	fuzz_failed("size_format printed a known unit", __FILE__, __LINE__);

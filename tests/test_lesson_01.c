@@ -16,7 +16,7 @@
 #include "../lessons/01-photocopy/exercise.h"
 #include "measure.h"
 
-#define PAGES 500
+#define PAGES ((size_t)500)
 
 /* The report: page p is filled with the byte p % 251, so pages differ. */
 static int report_setup(void **state)

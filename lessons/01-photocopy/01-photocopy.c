@@ -30,7 +30,7 @@
 #include "measure.h"
 #include "size.h"
 
-#define PAGE 4096
+#define PAGE ((size_t)4096)	/* size_t: page arithmetic never overflows int */
 #define PAGES 500
 
 /* Page p of the report is filled with the byte 'A' + p % 26. */
@@ -263,8 +263,9 @@ static void trap(void)
 	       (const void *)colleague.data);
 	fflush(stdout);
 	free(report);
+	/* The trap itself: a read after free, on purpose (for AddressSanitizer). */
 	printf("read '%c': AddressSanitizer did not stop this read\n",
-	       colleague.data[0]);
+	       colleague.data[0]); /* NOLINT(clang-analyzer-unix.Malloc) */
 }
 
 int main(int argc, char **argv)
@@ -289,8 +290,8 @@ int main(int argc, char **argv)
 	}
 	write_report(report, PAGES);
 	printf("Lesson 01: photocopy the pages, or hand over the report?\n\n"
-	       "The report: %d pages of %d bytes at %p.\n"
-	       "Your colleague needs pages 200 to 250: 51 pages, %d bytes.\n",
+	       "The report: %d pages of %zu bytes at %p.\n"
+	       "Your colleague needs pages 200 to 250: 51 pages, %zu bytes.\n",
 	       PAGES, PAGE, (void *)report, 51 * PAGE);
 
 	demo_step("one photocopy, one hand-over");
