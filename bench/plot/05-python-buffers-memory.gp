@@ -10,6 +10,7 @@ set yrange [1024:*]
 set ytics ('1 KiB' 1024, '16 KiB' 16384, '256 KiB' 262144, '4 MiB' 4194304, \
            '64 MiB' 67108864, '1 GiB' 1073741824)
 set key top left
+set offsets graph 0.03, graph 0.03, 0, 0
 # log axes cannot show 0: a variant that needed no memory is drawn at 1 KiB.
 shown(v) = v < 1024 ? 1024 : v
 plot f using 3:(shown(only('bytes-slice', 14))) with linespoints lt 2 title 'bytes-slice', \

@@ -7,6 +7,7 @@ set ylabel 'time per operation (ns, median; bars p25-p75)'
 set logscale y 10
 set format y '10^{%T}'
 set key top left
+set offsets graph 0.03, graph 0.03, 0, 0
 @mark_knees
 plot f using 3:(only('bytes-slice', 9)):(only('bytes-slice', 8)):(only('bytes-slice', 10)) \
 	with yerrorlines lt 2 title 'bytes-slice (copy half)', \
