@@ -26,14 +26,14 @@
 
 #define DEFAULT_FIELD_LEN 32
 
-static const char default_sizes[] = "1M,2M,4M,8M,16M,32M,64M,128M,256M";
+static const char default_sizes[] = "1M,4M,16M,64M,256M";
 static const char quick_sizes[] = "1M,4M,16M,64M";
 
 /* The field-length sweep, at one input size. */
 static const size_t field_lens[] = { 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024 };
 static const size_t quick_field_lens[] = { 4, 16, 64, 256 };
 #define FIELD_SWEEP_SIZE ((size_t)16 << 20)
-#define QUICK_FIELD_SWEEP_SIZE ((size_t)4 << 20)
+#define QUICK_FIELD_SWEEP_SIZE ((size_t)1 << 20)
 
 /* One way of loading: the text, the key, and the table it keeps loaded. */
 struct way {
