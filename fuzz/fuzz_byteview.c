@@ -1,11 +1,11 @@
 /*
- * fuzz_byteview.c - slicing and indexing byteviews (byteview.h).
+ * fuzz_byteview.c - slicing, splitting and reading byteviews (byteview.h).
  *
  * The input is a script: the first two bytes say how long the buffer is,
- * and the rest is a list of operations on a view that starts as the whole
- * buffer. The indexes are chosen around
- * the edges (0, the length, SIZE_MAX), where a check like lo + n <= len
- * would wrap around.
+ * the next bytes fill it, and the rest is a list of operations on a view
+ * that starts as the whole buffer. The indexes are chosen around the edges
+ * (0, the length, SIZE_MAX), where a check like lo + n <= len would wrap
+ * around.
  *
  * Properties, for every script:
  *   - a slice [lo, hi) is refused by REQUIRE exactly when it is not
@@ -13,10 +13,17 @@
  *     holds hi - lo bytes, and lies wholly inside the parent;
  *   - byteview_at(v, i) is refused exactly when i >= len, and otherwise
  *     reads the byte of the buffer it names;
+ *   - splitting at a delimiter hands out n + 1 fields for n delimiters,
+ *     in order, each inside the view, none holding the delimiter, and
+ *     exactly one delimiter between neighbours: the fields and the
+ *     delimiters tile the view;
+ *   - find returns the first match or the length; trim removes exactly the
+ *     white space at both ends; parse_int64 agrees with a 128-bit model;
  *   - however many slices are taken, the view stays inside the buffer:
  *     the buffer is allocated at its exact size, so AddressSanitizer
  *     would also catch a read one byte past it.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "byteview.h"
@@ -81,23 +88,128 @@ static void step_copy(struct state *s)
 	free(dst);
 }
 
+/* Fields and delimiters tile the view, in order. */
+static void step_split(struct state *s, struct fuzz_input *in)
+{
+	unsigned char delim = fuzz_byte(in);
+	struct byteview_split it = byteview_split_init(s->v, delim);
+	struct byteview field;
+	size_t pos = 0, fields = 0, delims = 0;
+
+	for (size_t i = 0; i < s->v.len; i++)
+		delims += s->v.data[i] == delim;
+	while (byteview_split_next(&it, &field)) {
+		FUZZ_CHECK(fields <= delims);	/* it ends */
+		FUZZ_CHECK(pos <= s->v.len && field.len <= s->v.len - pos);
+		FUZZ_CHECK(field.len == 0 || field.data == s->v.data + pos);
+		FUZZ_CHECK(byteview_find(field, delim) == field.len);
+		pos += field.len;
+		FUZZ_CHECK(pos == s->v.len || s->v.data[pos] == delim);
+		pos++;
+		fields++;
+	}
+	FUZZ_CHECK(fields == delims + 1);
+	FUZZ_CHECK(pos == s->v.len + 1);
+	FUZZ_CHECK(!byteview_split_next(&it, &field));	/* and stays ended */
+}
+
+static void step_find(struct state *s, struct fuzz_input *in)
+{
+	unsigned char c = fuzz_byte(in);
+	size_t at = byteview_find(s->v, c);
+
+	FUZZ_CHECK(at <= s->v.len);
+	for (size_t i = 0; i < at; i++)
+		FUZZ_CHECK(s->v.data[i] != c);
+	FUZZ_CHECK(at == s->v.len || s->v.data[at] == c);
+}
+
+static bool is_white(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+static void step_trim(struct state *s)
+{
+	struct byteview t = byteview_trim(s->v);
+	size_t lo = t.len ? (size_t)(t.data - s->v.data) : 0;
+
+	FUZZ_CHECK(lo <= s->v.len && t.len <= s->v.len - lo);
+	if (t.len) {
+		FUZZ_CHECK(!is_white(t.data[0]) && !is_white(t.data[t.len - 1]));
+		for (size_t i = 0; i < lo; i++)
+			FUZZ_CHECK(is_white(s->v.data[i]));
+		for (size_t i = lo + t.len; i < s->v.len; i++)
+			FUZZ_CHECK(is_white(s->v.data[i]));
+	} else {
+		for (size_t i = 0; i < s->v.len; i++)
+			FUZZ_CHECK(is_white(s->v.data[i]));
+	}
+}
+
+/* What byteview_parse_int64 must answer: 0 and *out, or an errno value. */
+static int model_int64(struct byteview v, int64_t *out)
+{
+	size_t i = v.len && (v.data[0] == '-' || v.data[0] == '+');
+	__int128 value = 0;
+
+	if (i == v.len)
+		return EINVAL;
+	for (size_t k = i; k < v.len; k++)
+		if (v.data[k] < '0' || v.data[k] > '9')
+			return EINVAL;
+	for (; i < v.len; i++) {
+		value = value * 10 + (v.data[i] - '0');
+		if (value > (__int128)INT64_MAX + 1)
+			return ERANGE;
+	}
+	if (v.data[0] == '-')
+		value = -value;
+	if (value > INT64_MAX)
+		return ERANGE;
+	*out = (int64_t)value;
+	return 0;
+}
+
+static void step_parse(struct state *s)
+{
+	int64_t got = 0, want = 0;
+	int model = model_int64(s->v, &want);
+
+	errno = 0;
+	if (byteview_parse_int64(s->v, &got) == 0) {
+		FUZZ_CHECK(model == 0);
+		FUZZ_CHECK(got == want);
+	} else {
+		FUZZ_CHECK(model != 0);
+		FUZZ_CHECK(errno == model);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_input in = { data, size };
 	struct state s = { 0 };
 	size_t len = (fuzz_byte(&in) | (size_t)fuzz_byte(&in) << 8) % MAX_BUFFER;
-	unsigned char *buf = malloc(len ? len : 1);
+	unsigned char *buf;
 
+	if (len > in.n)
+		len = in.n;
+	buf = malloc(len ? len : 1);
 	if (!buf)
 		return 0;
 	for (size_t i = 0; i < len; i++)
-		buf[i] = (unsigned char)(i * 7 + 1);
+		buf[i] = fuzz_byte(&in);
 	s = (struct state){ .buf = buf, .buflen = len,
 			    .v = byteview_make(len ? buf : NULL, len) };
 	for (int n = 0; n < MAX_STEPS && in.n > 0; n++) {
-		switch (fuzz_byte(&in) % 3) {
+		switch (fuzz_byte(&in) % 7) {
 		case 0: step_slice(&s, &in); break;
 		case 1: step_at(&s, &in); break;
+		case 2: step_split(&s, &in); break;
+		case 3: step_find(&s, &in); break;
+		case 4: step_trim(&s); break;
+		case 5: step_parse(&s); break;
 		default: step_copy(&s); break;
 		}
 	}
