@@ -136,23 +136,14 @@ int main(int argc, char **argv)
 	struct bench_config cfg;
 	struct bench_run *run;
 	unsigned char *src;
-	size_t biggest = 0;
+	size_t biggest;
 
 	bench_parse_args(&cfg, argc, argv, "01-photocopy", DEFAULT_SIZES,
 			 QUICK_SIZES);
-	for (size_t i = 0; i < cfg.nsizes; i++)
-		if (cfg.sizes[i] > biggest)
-			biggest = cfg.sizes[i];
 	/* The source and two copies must fit at the largest size. */
-	if (biggest > size_available_memory() / 3) {
-		char want[32], have[32];
-
-		fprintf(stderr, "01-photocopy: %s needs 3 x %s of memory; %s is "
-			"available\n", "the largest size",
-			size_format(biggest, want, sizeof(want)),
-			size_format(size_available_memory(), have, sizeof(have)));
+	if (bench_check_memory(&cfg, 3) < 0)
 		return 1;
-	}
+	biggest = bench_largest_size(&cfg);
 	src = bench_alloc(biggest);
 	if (!src) {
 		fprintf(stderr, "01-photocopy: allocating the source: %s\n",

@@ -233,6 +233,45 @@ double bench_eta_seconds(uint64_t elapsed_ns, size_t done, size_t left)
 	return (double)elapsed_ns / 1e9 / (double)done * (double)left;
 }
 
+/* --- Resource limits ------------------------------------------------------ */
+
+size_t bench_largest_size(const struct bench_config *cfg)
+{
+	size_t largest = 0;
+
+	for (size_t i = 0; i < cfg->nsizes; i++)
+		if (cfg->sizes[i] > largest)
+			largest = cfg->sizes[i];
+	return largest;
+}
+
+/* Does times * the largest size fit in available? If not, say so. */
+static int check_fits(const struct bench_config *cfg, size_t times,
+		      size_t available, const char *what)
+{
+	size_t largest = bench_largest_size(cfg), need;
+	char size[32], have[32];
+
+	if (!__builtin_mul_overflow(largest, times, &need) && need <= available)
+		return 0;
+	fprintf(stderr, "%s: the largest size, %s, needs %zu x %s of %s; "
+		"%s is available\n", cfg->bench,
+		size_format(largest, size, sizeof(size)), times, size, what,
+		size_format(available, have, sizeof(have)));
+	return -1;
+}
+
+int bench_check_memory(const struct bench_config *cfg, size_t times)
+{
+	return check_fits(cfg, times, size_available_memory(), "memory");
+}
+
+int bench_check_disk(const struct bench_config *cfg, const char *dir,
+		     size_t times)
+{
+	return check_fits(cfg, times, size_available_disk(dir), "disk");
+}
+
 /* --- Buffers ------------------------------------------------------------- */
 
 void *bench_alloc(size_t n)

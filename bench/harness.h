@@ -139,6 +139,28 @@ int bench_close(struct bench_run *run);
 /* Give up: remove the temporary CSV and free run. */
 void bench_abandon(struct bench_run *run);
 
+/* --- Resource limits ------------------------------------------------------ */
+
+/*
+ * Refuse a sweep the machine cannot hold, before anything is allocated or
+ * written. Each takes `times`, how many bytes the program needs per byte
+ * of its largest size (the source and two copies: 3), and checks that
+ * times * the largest size in cfg fits in the memory available
+ * (size_available_memory) or in the free disk of the folder dir
+ * (size_available_disk). If it does not, it prints one line saying what
+ * was asked and what is available:
+ *
+ *	01-photocopy: the largest size, 4 TiB, needs 3 x 4 TiB of memory; 19 GiB is available
+ *
+ * and returns -1; it returns 0 when the sweep fits.
+ */
+int bench_check_memory(const struct bench_config *cfg, size_t times);
+int bench_check_disk(const struct bench_config *cfg, const char *dir,
+		     size_t times);
+
+/* The largest of cfg's sizes. */
+size_t bench_largest_size(const struct bench_config *cfg);
+
 /* --- Buffers and statistics ------------------------------------------------ */
 
 /*

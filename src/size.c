@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 static int suffix_shift(char c)
@@ -130,4 +131,16 @@ size_t size_available_memory(void)
 	if (!line || sscanf(line, "MemAvailable: %lu", &kib) != 1)
 		return SIZE_MAX;
 	return (size_t)kib * 1024;
+}
+
+size_t size_available_disk(const char *dir)
+{
+	struct statvfs fs;
+	size_t bytes;
+
+	if (statvfs(dir, &fs) < 0)
+		return SIZE_MAX;
+	if (__builtin_mul_overflow(fs.f_bavail, fs.f_frsize, &bytes))
+		return SIZE_MAX;
+	return bytes;
 }

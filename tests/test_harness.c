@@ -254,6 +254,30 @@ static void alloc_refuses_more_than_the_machine_has(void **state)
 	assert_null(bench_alloc(0));
 }
 
+/* The largest size decides, and times * size may overflow: refused too. */
+static void a_sweep_beyond_memory_or_disk_is_refused(void **state)
+{
+	struct bench_config cfg = { .bench = "test", .nsizes = 2,
+				    .sizes = { 64, SIZE_MAX / 2 } };
+
+	(void)state;
+	assert_int_equal(bench_largest_size(&cfg), SIZE_MAX / 2);
+	assert_int_equal(bench_check_memory(&cfg, 1), -1);
+	assert_int_equal(bench_check_memory(&cfg, 3), -1);	/* overflows */
+	assert_int_equal(bench_check_disk(&cfg, ".", 1), -1);
+}
+
+static void a_sweep_that_fits_is_accepted(void **state)
+{
+	struct bench_config cfg = { .bench = "test", .nsizes = 2,
+				    .sizes = { 4096, 64 } };
+
+	(void)state;
+	assert_int_equal(bench_largest_size(&cfg), 4096);
+	assert_int_equal(bench_check_memory(&cfg, 3), 0);
+	assert_int_equal(bench_check_disk(&cfg, ".", 3), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -268,6 +292,8 @@ int main(void)
 		cmocka_unit_test(an_abandoned_run_leaves_no_file),
 		cmocka_unit_test(a_comma_in_param_is_a_caller_error),
 		cmocka_unit_test(alloc_refuses_more_than_the_machine_has),
+		cmocka_unit_test(a_sweep_beyond_memory_or_disk_is_refused),
+		cmocka_unit_test(a_sweep_that_fits_is_accepted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
