@@ -66,7 +66,8 @@ lesson_dir = $(firstword $(wildcard lessons/$(1)-*))
 lesson_id  = $(notdir $(call lesson_dir,$(1)))
 
 .PHONY: all test check bench plots deps deps-quiet deps-bench clean help \
-        run-tests $(foreach n,$(LESSON_NUMS),lesson-$(n) check-$(n) trap-$(n))
+        notebooks demo progress verify-exercises \
+        $(foreach n,$(LESSON_NUMS),lesson-$(n) check-$(n) trap-$(n) solution-$(n))
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -100,6 +101,7 @@ $(BUILD)/bench/tools/%: $(BUILD)/obj/bench/tools/%.o $(LIB_OBJ)
 
 $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(HARNESS_OBJ) $(LIB_OBJ)
 	$(call say,LD,$@)
+	@mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/%: $(BUILD)/unit/tests/%.o $(UNIT_OBJ)
@@ -112,11 +114,13 @@ $(BUILD)/tests/%: $(BUILD)/unit/tests/%.o $(UNIT_OBJ)
 define LESSON_RULES
 $(BUILD)/lessons/$(1)/$(1): $(BUILD)/obj/lessons/$(1)/$(1).o $(HARNESS_OBJ) $(LIB_OBJ)
 	$$(call say,LD,$$@)
+	@mkdir -p $$(@D)
 	$$(Q)$$(CC) $$(ALL_CFLAGS) -o $$@ $$^ $$(LDLIBS)
 
 $(BUILD)/asan/lessons/$(1)/$(1): $(BUILD)/asan/lessons/$(1)/$(1).o \
 		$(BUILD)/asan/bench/harness.o $(LIB_SRC:%.c=$(BUILD)/asan/%.o)
 	$$(call say,LD,$$@)
+	@mkdir -p $$(@D)
 	$$(Q)$$(CC) $$(ASANFLAGS) -o $$@ $$^ $$(LDLIBS)
 
 $(BUILD)/tests/test_lesson_$(2): $(BUILD)/unit/tests/test_lesson_$(2).o \
@@ -137,8 +141,11 @@ lesson-$(2): $(BUILD)/lessons/$(1)/$(1) ## build and run lesson NN's demo
 trap-$(2): $(BUILD)/asan/lessons/$(1)/$(1) ## show lesson NN's trap, caught by AddressSanitizer
 	-@$$< --trap
 
-check-$(2): $(BUILD)/exercise/test_lesson_$(2) ## test your lessons/NN-*/exercise.c
-	@tests/run $$<
+check-$(2): $(BUILD)/exercise/test_lesson_$(2) ## test your lessons/NN-*/exercise.c, with a hint
+	@tools/check-exercise $(2) $$<
+
+solution-$(2): $(BUILD)/tests/test_lesson_$(2)
+	@$$<
 endef
 $(foreach l,$(LESSON_IDS),$(eval $(call LESSON_RULES,$(l),$(firstword $(subst -, ,$(l))))))
 
@@ -159,6 +166,20 @@ bench: deps-bench $(BENCH_PROGS) $(TOOL_PROGS) ## measure everything, redraw eve
 
 plots: deps-bench ## redraw the plots from the results already measured
 	@bench/run --plots-only
+
+notebooks: ## refresh the lab notebooks in notebooks-md/ from bench/results
+	@tools/notebooks
+
+demo: ## narrated classroom run of lesson N: make demo N=01 (PAUSE=0: no waiting)
+	@case "$(N)" in [0-9][0-9]) ;; *) echo "usage: make demo N=NN (one of: $(LESSON_NUMS))" >&2; exit 2 ;; esac
+	@test -n "$(call lesson_dir,$(N))" || { echo "demo: there is no lesson $(N) (lessons: $(LESSON_NUMS))" >&2; exit 2; }
+	@$(MAKE) --no-print-directory lesson-$(N)
+
+progress: ## which exercises pass, and the next lesson to do
+	@tools/progress
+
+verify-exercises: ## prove every untouched exercise fails and every solution passes
+	@tools/verify-exercises
 
 deps: ## install what is missing (cc, pkg-config, cmocka, hyperfine, gnuplot)
 	@tools/deps
