@@ -41,10 +41,9 @@
 #include "checksum.h"
 #include "harness.h"
 #include "measure.h"
-#include "strideview.h"
+#include "stridewalk.h"
 
 #define BUFFER_BYTES ((size_t)256 << 20)
-#define LINE 64
 #define REUSE_ITEMS ((size_t)64 << 10)
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -56,111 +55,11 @@ static const size_t reuse_strides[] = { 8, 64, 512, 4096 };
 static const size_t full_ks[] = { 1, 2, 3, 4, 6, 8, 16, 32, 64 };
 static const size_t quick_ks[] = { 1, 2, 8 };
 
-/* --- Walking ------------------------------------------------------------ */
-
-/* The sum of n 8-byte items, stride bytes apart: the walk every variant
- * shares, so that only the layout of the data differs. */
-static uint64_t walk(const unsigned char *p, size_t n, ptrdiff_t stride)
-{
-	uint64_t sum = 0, x;
-
-	for (size_t i = 0; i < n; i++) {
-		memcpy(&x, p + (ptrdiff_t)i * stride, sizeof(x));
-		sum += x;
-	}
-	return sum;
-}
-
-/*
- * Placements: where the q-th view of n items at this stride starts. Views
- * at successive q share no cache line, and together they cover the buffer
- * before q comes round again, so no view finds its lines still cached.
- * Within one span of n * stride bytes there are stride / 64 line offsets;
- * the buffer holds BUFFER_BYTES / span spans.
- */
-struct placements {
-	size_t stride, n, span, phases, count;
-};
-
-static struct placements placements(size_t stride, size_t n)
-{
-	struct placements p = { .stride = stride, .n = n, .span = n * stride };
-
-	p.phases = stride > LINE ? stride / LINE : 1;
-	p.count = BUFFER_BYTES / p.span * p.phases;
-	return p;
-}
-
-static size_t placement_offset(const struct placements *p, size_t q)
-{
-	q %= p->count;
-	return q / p->phases * p->span + q % p->phases * LINE;
-}
-
-/*
- * Fill the buffer so that item i of every placement holds the same value:
- * a word at offset o belongs to item (o mod span) / stride. The copy and
- * the view must then agree on the sum whichever placements they read.
- */
-static void fill_for(unsigned char *buf, const struct placements *p)
-{
-	for (size_t o = 0; o < BUFFER_BYTES; o += p->span)
-		for (size_t i = 0; i < p->n; i++) {
-			uint64_t x = (i + 1) * 0x9e3779b97f4a7c15u;
-
-			for (size_t w = 0; w < p->stride; w += 8)
-				memcpy(buf + o + i * p->stride + w, &x, 8);
-		}
-}
-
-/* A 1-D view of the n items at placement q: the proof that it lies inside
- * the buffer is strideview_init's, not this program's. */
-static struct strideview view_at(const unsigned char *buf,
-				 const struct placements *p, size_t q)
-{
-	struct strideview v;
-	size_t shape[] = { p->n };
-	ptrdiff_t strides[] = { (ptrdiff_t)p->stride };
-
-	if (strideview_init(&v, buf, BUFFER_BYTES, placement_offset(p, q), 8, 1,
-			    shape, strides) < 0) {
-		perror("03-strides: a placement outside the buffer");
-		abort();
-	}
-	return v;
-}
-
 /* --- Variant stride: one operation is one item ------------------------ */
 
-struct stride_ctx {
-	const unsigned char *buf;
-	struct placements place;
-	size_t q, next;		/* the current view, and the item to read next */
-};
-
-/* Read iters items, carrying on from the last call, moving to the next
- * placement at the end of each view. */
-static uint64_t run_stride(void *arg, uint64_t iters)
+static uint64_t run_stride(void *tour, uint64_t iters)
 {
-	struct stride_ctx *c = arg;
-	uint64_t sum = 0;
-
-	while (iters > 0) {
-		struct strideview v = view_at(c->buf, &c->place, c->q);
-		size_t m = v.shape[0] - c->next;
-
-		if (m > iters)
-			m = (size_t)iters;
-		sum += walk(strideview_at(v, (size_t[]){ c->next }), m,
-			    v.strides[0]);
-		c->next += m;
-		iters -= m;
-		if (c->next == v.shape[0]) {
-			c->next = 0;
-			c->q++;
-		}
-	}
-	return sum;
+	return stridewalk_items(tour, iters);
 }
 
 static int sweep_strides(struct bench_run *run, unsigned char *buf, int quick)
@@ -169,12 +68,10 @@ static int sweep_strides(struct bench_run *run, unsigned char *buf, int quick)
 	size_t n = quick ? COUNT(quick_strides) : COUNT(full_strides);
 
 	for (size_t i = 0; i < n; i++) {
-		struct stride_ctx c = {
-			.buf = buf,
-			.place = placements(strides[i], BUFFER_BYTES / strides[i]),
-		};
+		struct stridewalk_tour t = stridewalk_tour(buf, BUFFER_BYTES,
+			strides[i], BUFFER_BYTES / strides[i]);
 		struct bench_variant v = { .name = "stride", .run = run_stride,
-					   .ctx = &c, .bytes_per_op = 8 };
+					   .ctx = &t, .bytes_per_op = 8 };
 		char param[32];
 
 		snprintf(param, sizeof(param), "%zu", strides[i]);
@@ -187,9 +84,8 @@ static int sweep_strides(struct bench_run *run, unsigned char *buf, int quick)
 /* --- Variants walk-view and pack-then-walk: one operation is one use ---- */
 
 struct reuse_ctx {
-	const unsigned char *buf;
-	struct placements place;
-	size_t k, q;
+	struct stridewalk_tour tour;
+	size_t k;
 	unsigned char *packed;	/* pack-then-walk's copy, REUSE_ITEMS * 8 */
 };
 
@@ -198,13 +94,8 @@ static uint64_t run_walk_view(void *arg, uint64_t iters)
 	struct reuse_ctx *c = arg;
 	uint64_t sum = 0;
 
-	while (iters-- > 0) {
-		struct strideview v = view_at(c->buf, &c->place, c->q++);
-
-		sum = 0;
-		for (size_t r = 0; r < c->k; r++)
-			sum += walk(v.data, v.shape[0], v.strides[0]);
-	}
+	while (iters-- > 0)
+		sum = stridewalk_use_view(&c->tour, c->k);
 	return sum;
 }
 
@@ -213,14 +104,8 @@ static uint64_t run_pack_then_walk(void *arg, uint64_t iters)
 	struct reuse_ctx *c = arg;
 	uint64_t sum = 0;
 
-	while (iters-- > 0) {
-		struct strideview v = view_at(c->buf, &c->place, c->q++);
-
-		strideview_pack(c->packed, v);
-		sum = 0;
-		for (size_t r = 0; r < c->k; r++)
-			sum += walk(c->packed, v.shape[0], 8);
-	}
+	while (iters-- > 0)
+		sum = stridewalk_use_packed(&c->tour, c->k, c->packed);
 	return sum;
 }
 
@@ -242,10 +127,10 @@ static void teardown_packed(void *arg)
 	c->packed = NULL;
 }
 
-static int measure_reuse(struct bench_run *run, unsigned char *buf,
-			 struct placements place, size_t k)
+static int measure_reuse(struct bench_run *run, struct stridewalk_tour tour,
+			 size_t k)
 {
-	struct reuse_ctx view = { .buf = buf, .place = place, .k = k };
+	struct reuse_ctx view = { .tour = tour, .k = k };
 	struct reuse_ctx copy = view;
 	struct bench_variant v[] = {
 		{ .name = "walk-view", .run = run_walk_view, .ctx = &view,
@@ -257,7 +142,7 @@ static int measure_reuse(struct bench_run *run, unsigned char *buf,
 	};
 	char param[48];
 
-	snprintf(param, sizeof(param), "k=%zu;stride=%zu", k, place.stride);
+	snprintf(param, sizeof(param), "k=%zu;stride=%zu", k, tour.stride);
 	return bench_measure(run, REUSE_ITEMS * 8, param, v, COUNT(v), NULL);
 }
 
@@ -267,12 +152,12 @@ static int sweep_reuse(struct bench_run *run, unsigned char *buf, int quick)
 	size_t nk = quick ? COUNT(quick_ks) : COUNT(full_ks);
 
 	for (size_t s = 0; s < COUNT(reuse_strides); s++) {
-		struct placements place = placements(reuse_strides[s],
-						     REUSE_ITEMS);
+		struct stridewalk_tour t = stridewalk_tour(buf, BUFFER_BYTES,
+			reuse_strides[s], REUSE_ITEMS);
 
-		fill_for(buf, &place);
+		stridewalk_fill(buf, &t);
 		for (size_t i = 0; i < nk; i++)
-			if (measure_reuse(run, buf, place, ks[i]) < 0)
+			if (measure_reuse(run, t, ks[i]) < 0)
 				return -1;
 	}
 	return 0;
@@ -281,76 +166,42 @@ static int sweep_reuse(struct bench_run *run, unsigned char *buf, int quick)
 /* --- Variants matmul-by-column and matmul-transposed-copy --------------- */
 
 struct matmul_ctx {
-	size_t n;
 	struct strideview a, b;	/* n x n, row by row */
 	double *c;		/* the product */
 	double *bt;		/* transposed-copy's packed B^T */
 };
 
-/* The dot product both variants share, so both add the same numbers in
- * the same order and get bit-identical products. */
-static double dot(const unsigned char *x, ptrdiff_t sx, const unsigned char *y,
-		  ptrdiff_t sy, size_t n)
+static uint64_t product_checksum(const struct matmul_ctx *m)
 {
-	double sum = 0, a, b;
-
-	for (size_t k = 0; k < n; k++) {
-		memcpy(&a, x + (ptrdiff_t)k * sx, sizeof(a));
-		memcpy(&b, y + (ptrdiff_t)k * sy, sizeof(b));
-		sum += a * b;
-	}
-	return sum;
+	escape(m->c);
+	return checksum_bytes(m->c, m->a.shape[0] * m->a.shape[0] *
+			      sizeof(double));
 }
 
-/* C[i][j] = row i of A times column j of B: the column is a view whose
- * stride is a whole row of B, n * 8 bytes. */
 static uint64_t run_by_column(void *arg, uint64_t iters)
 {
 	struct matmul_ctx *m = arg;
 
-	while (iters-- > 0) {
-		for (size_t i = 0; i < m->n; i++) {
-			struct strideview row = strideview_select(m->a, 0, i);
-
-			for (size_t j = 0; j < m->n; j++) {
-				struct strideview col = strideview_select(m->b, 1, j);
-
-				m->c[i * m->n + j] = dot(row.data, row.strides[0],
-							 col.data, col.strides[0],
-							 m->n);
-			}
-		}
-		escape(m->c);
-	}
-	return checksum_bytes(m->c, m->n * m->n * sizeof(double));
+	while (iters-- > 0)
+		stridewalk_matmul_by_column(m->c, m->a, m->b);
+	return product_checksum(m);
 }
 
-/* Pack B transposed (the photocopy), then C[i][j] = row i of A times row j
- * of B^T: both walks contiguous. The copy is inside every product. */
+/* The transposed copy is made inside every product: it is part of the cost. */
 static uint64_t run_transposed_copy(void *arg, uint64_t iters)
 {
 	struct matmul_ctx *m = arg;
 
-	while (iters-- > 0) {
-		strideview_pack(m->bt, strideview_transpose(m->b, 0, 1));
-		for (size_t i = 0; i < m->n; i++) {
-			const unsigned char *row = strideview_select(m->a, 0, i).data;
-
-			for (size_t j = 0; j < m->n; j++)
-				m->c[i * m->n + j] = dot(row, 8,
-					(const unsigned char *)(m->bt + j * m->n),
-					8, m->n);
-		}
-		escape(m->c);
-	}
-	return checksum_bytes(m->c, m->n * m->n * sizeof(double));
+	while (iters-- > 0)
+		stridewalk_matmul_transposed_copy(m->c, m->a, m->b, m->bt);
+	return product_checksum(m);
 }
 
 static int setup_transposed(void *arg)
 {
 	struct matmul_ctx *m = arg;
 
-	m->bt = bench_alloc(m->n * m->n * sizeof(double));
+	m->bt = bench_alloc(strideview_nbytes(m->b));
 	return m->bt ? 0 : -1;
 }
 
@@ -358,11 +209,11 @@ static void teardown_transposed(void *arg)
 {
 	struct matmul_ctx *m = arg;
 
-	bench_free(m->bt, m->n * m->n * sizeof(double));
+	bench_free(m->bt, strideview_nbytes(m->b));
 	m->bt = NULL;
 }
 
-/* Small whole numbers: every product is exact, so the sums are too. */
+/* Small whole numbers: every product is exact, and so is every sum. */
 static double *random_matrix(size_t n, unsigned seed)
 {
 	double *x = bench_alloc(n * n * sizeof(double));
@@ -377,7 +228,7 @@ static int compare_products(struct bench_run *run, size_t n, const double *a,
 			    const double *b, double *c1, double *c2)
 {
 	size_t bytes = n * n * sizeof(double), shape[] = { n, n };
-	struct matmul_ctx col = { .n = n, .c = c1 }, tr;
+	struct matmul_ctx col = { .c = c1 }, tr;
 	struct bench_variant v[] = {
 		{ .name = "matmul-by-column", .run = run_by_column, .ctx = &col,
 		  .reads_data = 1 },
