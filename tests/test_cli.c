@@ -247,6 +247,7 @@ static const struct {
 	const char *report;
 } traps[] = {
 	{ "01-photocopy", "heap-use-after-free" },
+	{ "03-strides", "heap-buffer-overflow" },
 };
 
 static void address_sanitizer_catches_each_trap(void **state)
