@@ -9,7 +9,7 @@
  *                     256 MiB buffer: eight times the 32 MiB L3 this
  *                     machine reports, so every pass comes from memory.
  *                     One "operation" is one item.
- *   walk-view         ns per use of a view of 64 Ki items (512 KiB once
+ *   walk-view         ns per use of a view of 32 Ki items (256 KiB once
  *   pack-then-walk    packed) that is read k times: through the view k
  *                     times, or packed once and the copy read k times.
  *                     param "k=4;stride=64". The data starts in memory:
@@ -25,9 +25,10 @@
  * --sizes lists the matrix orders N (default 256,512; --quick 256). A
  * product of order 1024 walked by column takes about 3.5 s here, and the
  * harness runs each variant at least 14 times (set-up, calibration, warm-up
- * and 11 samples), so N = 1024 is a separate run of about a minute:
+ * and 11 samples), so N = 1000 and 1024 are a separate run of about two
+ * minutes:
  *
- *	build/bench/03-strides --sizes 1024 --csv bench/results/03-strides-1024.csv
+ *	build/bench/03-strides --sizes 1000,1024 --csv bench/results/03-strides-big.csv
  *
  * The stride and reuse sweeps are the same for every --sizes; --quick
  * measures fewer strides and reuse counts.
@@ -44,7 +45,7 @@
 #include "stridewalk.h"
 
 #define BUFFER_BYTES ((size_t)256 << 20)
-#define REUSE_ITEMS ((size_t)64 << 10)
+#define REUSE_ITEMS ((size_t)32 << 10)
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -5,7 +5,7 @@ set title heading('Read a sparse view more than once, and packing it pays')
 unset logscale x
 set logscale x 2
 set xtics (1, 2, 4, 8, 16, 32, 64) norotate
-set xlabel 'k: how many times the 64 Ki items are read'
+set xlabel 'k: how many times the 32 Ki items are read'
 set logscale y 2
 set ylabel 'walk-view / pack-then-walk (above 1: copy wins)'
 set key top left
