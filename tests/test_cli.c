@@ -247,7 +247,9 @@ static const struct {
 	const char *report;
 } traps[] = {
 	{ "01-photocopy", "heap-use-after-free" },
+	{ "02-views", "heap-use-after-free" },
 	{ "03-strides", "heap-buffer-overflow" },
+	{ "05-python-buffers", "heap-use-after-free" },
 };
 
 static void address_sanitizer_catches_each_trap(void **state)
