@@ -169,24 +169,29 @@ static void a_shared_write_reaches_the_file(void **state)
 	assert_memory_equal(back, "PAGES 200", 9);
 }
 
-/* A child process writes through its inherited mapping; the parent looks. */
-static void a_shared_write_reaches_another_process(void **state)
+/* Fork a child that writes "CHILD" through its copy of the mapping, and wait. */
+static void child_writes(struct mappedfile *mf)
 {
-	struct folder *f = *state;
-	struct mappedfile mf;
 	int status;
-	pid_t child;
+	pid_t child = fork();
 
-	write_file(f->file, TEXT, strlen(TEXT));
-	assert_int_equal(mappedfile_open(&mf, f->file, MAPPEDFILE_SHARED, 0), 0);
-	child = fork();
 	assert_true(child >= 0);
 	if (child == 0) {
-		memcpy(mf.data, "CHILD", 5);
+		memcpy(mf->data, "CHILD", 5);
 		_exit(0);
 	}
 	assert_int_equal(waitpid(child, &status, 0), child);
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+static void a_shared_write_reaches_another_process(void **state)
+{
+	struct folder *f = *state;
+	struct mappedfile mf;
+
+	write_file(f->file, TEXT, strlen(TEXT));
+	assert_int_equal(mappedfile_open(&mf, f->file, MAPPEDFILE_SHARED, 0), 0);
+	child_writes(&mf);
 	assert_memory_equal(mf.data, "CHILD 200", 9);
 	mappedfile_close(&mf);
 }
@@ -195,18 +200,10 @@ static void a_private_write_stays_in_its_process(void **state)
 {
 	struct folder *f = *state;
 	struct mappedfile mf;
-	int status;
-	pid_t child;
 
 	write_file(f->file, TEXT, strlen(TEXT));
 	assert_int_equal(mappedfile_open(&mf, f->file, MAPPEDFILE_PRIVATE, 0), 0);
-	child = fork();
-	assert_true(child >= 0);
-	if (child == 0) {
-		memcpy(mf.data, "CHILD", 5);
-		_exit(0);
-	}
-	assert_int_equal(waitpid(child, &status, 0), child);
+	child_writes(&mf);
 	assert_memory_equal(mf.data, TEXT, 9);
 	mappedfile_close(&mf);
 }
