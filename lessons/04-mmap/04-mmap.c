@@ -246,7 +246,27 @@ static void show_file_start(const char *path, size_t len)
 	if (fd < 0 || pread(fd, text, len, 0) < 0)
 		die("cannot read back a test file");
 	close(fd);
-	printf("  the file on disk reads:     \"%s\"\n", text);
+	printf("  the file on disk reads:      \"%s\"\n", text);
+}
+
+/*
+ * Someone else writes to the file at page 0 (already copied privately) and
+ * page 1 (not written by us): the copy keeps our version, but the page we
+ * never wrote still shows the page cache, so it shows their change.
+ */
+static void not_a_snapshot(const struct mappedfile *mf, const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0 || pwrite(fd, "THEIRS", 6, 0) != 6 ||
+	    pwrite(fd, "THEIRS", 6, PAGE) != 6)
+		die("cannot change a test file");
+	close(fd);
+	printf("  another writer puts \"THEIRS\" at page 0 and page 1 of "
+	       "the file:\n");
+	printf("  page 0 (our copy):           \"%.6s\"\n", mf->data);
+	printf("  page 1 (never written):      \"%.6s\"  MAP_PRIVATE is not a "
+	       "snapshot\n", mf->data + PAGE);
 }
 
 static void step_private(void)
@@ -264,16 +284,17 @@ static void step_private(void)
 	before = measure_faults().minor;
 	sum = checksum_bytes(mf.data, mf.len);
 	escape(&sum);
-	printf("  read all %d pages:     %3ld faults\n", FILE_PAGES,
+	printf("  read all %d pages:          %3ld faults\n", FILE_PAGES,
 	       measure_faults().minor - before);
 	before = measure_faults().minor;
 	for (size_t p = 0; p < FILE_PAGES; p += EVERY)
 		memcpy(mappedfile_bytes(&mf) + p * PAGE, "CHANGED", 7);
-	printf("  wrote to %d of them:    %3ld faults, one private copy "
+	printf("  wrote to %d of them:         %3ld faults, one private copy "
 	       "per page written\n", FILE_PAGES / EVERY,
 	       measure_faults().minor - before);
-	printf("  this process's mapping reads: \"%.17s\"\n", mf.data);
+	printf("  our mapping reads:           \"%.17s\"\n", mf.data);
 	show_file_start(files[2], 17);
+	not_a_snapshot(&mf, files[2]);
 	mappedfile_close(&mf);
 }
 
@@ -303,7 +324,7 @@ static void step_shared(void)
 		die("cannot wait for the child");
 	printf("  child %ld wrote through its mapping and exited\n",
 	       (long)child);
-	printf("  the parent's mapping reads: \"%.20s\"\n", mf.data);
+	printf("  the parent's mapping reads:  \"%.20s\"\n", mf.data);
 	show_file_start(files[2], 20);
 	mappedfile_close(&mf);
 }
