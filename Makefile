@@ -66,7 +66,8 @@ lesson_dir = $(firstword $(wildcard lessons/$(1)-*))
 lesson_id  = $(notdir $(call lesson_dir,$(1)))
 
 .PHONY: all test check bench plots deps deps-quiet deps-bench clean help \
-        run-tests $(foreach n,$(LESSON_NUMS),lesson-$(n) check-$(n) trap-$(n))
+        notebooks demo progress verify-exercises \
+        $(foreach n,$(LESSON_NUMS),lesson-$(n) check-$(n) trap-$(n) solution-$(n))
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -100,6 +101,7 @@ $(BUILD)/bench/tools/%: $(BUILD)/obj/bench/tools/%.o $(LIB_OBJ)
 
 $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(HARNESS_OBJ) $(LIB_OBJ)
 	$(call say,LD,$@)
+	@mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/%: $(BUILD)/unit/tests/%.o $(UNIT_OBJ)
@@ -112,11 +114,13 @@ $(BUILD)/tests/%: $(BUILD)/unit/tests/%.o $(UNIT_OBJ)
 define LESSON_RULES
 $(BUILD)/lessons/$(1)/$(1): $(BUILD)/obj/lessons/$(1)/$(1).o $(HARNESS_OBJ) $(LIB_OBJ)
 	$$(call say,LD,$$@)
+	@mkdir -p $$(@D)
 	$$(Q)$$(CC) $$(ALL_CFLAGS) -o $$@ $$^ $$(LDLIBS)
 
 $(BUILD)/asan/lessons/$(1)/$(1): $(BUILD)/asan/lessons/$(1)/$(1).o \
 		$(BUILD)/asan/bench/harness.o $(LIB_SRC:%.c=$(BUILD)/asan/%.o)
 	$$(call say,LD,$$@)
+	@mkdir -p $$(@D)
 	$$(Q)$$(CC) $$(ASANFLAGS) -o $$@ $$^ $$(LDLIBS)
 
 $(BUILD)/tests/test_lesson_$(2): $(BUILD)/unit/tests/test_lesson_$(2).o \
@@ -137,8 +141,11 @@ lesson-$(2): $(BUILD)/lessons/$(1)/$(1) ## build and run lesson NN's demo
 trap-$(2): $(BUILD)/asan/lessons/$(1)/$(1) ## show lesson NN's trap, caught by AddressSanitizer
 	-@$$< --trap
 
-check-$(2): $(BUILD)/exercise/test_lesson_$(2) ## test your lessons/NN-*/exercise.c
-	@tests/run $$<
+check-$(2): $(BUILD)/exercise/test_lesson_$(2) ## test your lessons/NN-*/exercise.c, with a hint
+	@tools/check-exercise $(2) $$<
+
+solution-$(2): $(BUILD)/tests/test_lesson_$(2)
+	@$$<
 endef
 $(foreach l,$(LESSON_IDS),$(eval $(call LESSON_RULES,$(l),$(firstword $(subst -, ,$(l))))))
 
@@ -160,6 +167,20 @@ bench: deps-bench $(BENCH_PROGS) $(TOOL_PROGS) ## measure everything, redraw eve
 plots: deps-bench ## redraw the plots from the results already measured
 	@bench/run --plots-only
 
+notebooks: ## refresh the lab notebooks in notebooks-md/ from bench/results
+	@tools/notebooks
+
+demo: ## narrated classroom run of lesson N: make demo N=01 (PAUSE=0: no waiting)
+	@case "$(N)" in [0-9][0-9]) ;; *) echo "usage: make demo N=NN (one of: $(LESSON_NUMS))" >&2; exit 2 ;; esac
+	@test -n "$(call lesson_dir,$(N))" || { echo "demo: there is no lesson $(N) (lessons: $(LESSON_NUMS))" >&2; exit 2; }
+	@$(MAKE) --no-print-directory lesson-$(N)
+
+progress: ## which exercises pass, and the next lesson to do
+	@tools/progress
+
+verify-exercises: ## prove every untouched exercise fails and every solution passes
+	@tools/verify-exercises
+
 deps: ## install what is missing (cc, pkg-config, cmocka, hyperfine, gnuplot)
 	@tools/deps
 
@@ -177,5 +198,66 @@ help: ## this list
 	@grep -hE '^[a-zA-Z$$(][^:]*:.*## ' $(MAKEFILE_LIST) | \
 		sed -e 's/\$$(2)/NN/' -e 's/:.*## /\t/' | \
 		awk -F'\t' '!seen[$$1]++ { printf "  make %-10s %s\n", $$1, $$2 }'
+
+# --- Lesson 05: Python's buffer protocol ------------------------------------
+# Lesson 05 builds a Python extension module, `workbench`, against the headers
+# of the very interpreter that will import it: PYTHON (python3 on PATH unless
+# given, e.g. make PYTHON=/usr/bin/python3). sysconfig names its executable,
+# its include folder and the file suffix it loads (.cpython-311-x86_64-...so).
+# tools/deps checks that this interpreter's Python.h exists. Python programs
+# (the lesson's script, its tests, its benchmark) are run through small
+# generated wrappers that name that interpreter and where the module is, so
+# tests/run, bench/run and `make lesson-05` run them like any C program.
+# The module is never built with the sanitizers: a sanitized shared object
+# cannot be loaded into an ordinary python.
+export PYTHON
+PY_CONFIG := $(shell $(PYTHON) -c 'import sys, sysconfig; print(sys.executable, sysconfig.get_paths()["include"], sysconfig.get_config_var("EXT_SUFFIX"))' 2>/dev/null)
+PY_EXE     = $(word 1,$(PY_CONFIG))
+PY_INCLUDE = $(word 2,$(PY_CONFIG))
+PY_DIR     = $(BUILD)/python
+PY_MODULE  = $(PY_DIR)/workbench$(word 3,$(PY_CONFIG))
+L05        = lessons/05-python-buffers
+PY_TESTS   = $(BUILD)/tests/test_python_buffers
+PY_BENCH   = $(BUILD)/bench/05-python-buffers
+PY_STAMP   = $(PY_DIR)/interpreter
+
+# Rebuild the module and the wrappers when PYTHON names another interpreter.
+$(shell mkdir -p $(PY_DIR) && echo '$(PY_CONFIG)' | cmp -s - $(PY_STAMP) || \
+	echo '$(PY_CONFIG)' > $(PY_STAMP))
+
+$(PY_MODULE): $(L05)/workbenchmodule.c src/checksum.c src/checksum.h $(PY_STAMP) | deps-quiet
+	$(call say,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) -D_GNU_SOURCE -Isrc -isystem $(PY_INCLUDE) $(WARN) $(CFLAGS) \
+		-fPIC -shared -o $@ $(L05)/workbenchmodule.c src/checksum.c
+
+# A wrapper: $(call py_wrapper,SCRIPT) runs SCRIPT with this interpreter.
+define py_wrapper
+	$(call say,GEN,$@)
+	@mkdir -p $(@D)
+	$(Q)printf '#!/bin/sh\n# Generated by the Makefile: runs %s with %s.\nPYTHONPATH="%s" exec "%s" "%s" "$$@"\n' \
+		'$(1)' '$(PY_EXE)' '$(abspath $(PY_DIR))' '$(PY_EXE)' '$(abspath $(1))' > $@.tmp
+	$(Q)chmod +x $@.tmp && mv $@.tmp $@
+endef
+
+$(PY_TESTS): tests/test_python_buffers.py $(PY_MODULE)
+	$(call py_wrapper,tests/test_python_buffers.py)
+
+$(PY_BENCH): bench/05-python-buffers.py $(PY_MODULE)
+	$(call py_wrapper,bench/05-python-buffers.py)
+
+# The demo runs the lesson's script with this interpreter and this module.
+L05_DEMO_O = $(BUILD)/obj/$(L05)/05-python-buffers.o $(BUILD)/asan/$(L05)/05-python-buffers.o
+$(L05_DEMO_O): $(PY_STAMP)
+$(L05_DEMO_O): CPPFLAGS += -DPYTHON_EXE='"$(PY_EXE)"' \
+	-DPYTHON_MODULE_DIR='"$(abspath $(PY_DIR))"' \
+	-DLESSON_SCRIPT='"$(abspath $(L05)/05-python-buffers.py)"'
+$(BUILD)/lessons/05-python-buffers/05-python-buffers: | $(PY_MODULE)
+
+TESTS       += $(PY_TESTS)
+BENCH_PROGS += $(PY_BENCH)
+all: $(PY_MODULE) $(PY_TESTS) $(PY_BENCH)
+test: $(PY_TESTS)
+bench: $(PY_BENCH)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
