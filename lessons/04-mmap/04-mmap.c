@@ -2,7 +2,9 @@
  * 04-mmap.c - lesson 04's demo: the page cache, read or mapped.
  *
  *   04-mmap           all four steps
- *   04-mmap --trap    only the trap (step 4)
+ *   04-mmap --trap    only the trap (SIGBUS is no memory error, so the
+ *                     plain build and the AddressSanitizer twin of
+ *                     `make trap-04` run it alike)
  *
  * Step 1 sums a large and a small file with read(2) and with mmap(2), and
  * prints time, page faults and the buffer each needed. Step 2 writes
@@ -28,6 +30,7 @@
 #include <unistd.h>
 
 #include "checksum.h"
+#include "demo.h"
 #include "fileio.h"
 #include "mappedfile.h"
 #include "measure.h"
@@ -107,20 +110,6 @@ static void write_file(const char *path, size_t size, const char *pattern)
 	}
 	if (fsync(fd) < 0 || close(fd) < 0)
 		die("cannot write a test file");
-}
-
-/* Between steps, wait for Enter when a person is watching (PAUSE=0: never). */
-static void pause_here(void)
-{
-	const char *p = getenv("PAUSE");
-	int c;
-
-	if ((p && strcmp(p, "1") != 0) || !isatty(STDIN_FILENO))
-		return;
-	printf("\n  (Enter for the next step)");
-	fflush(stdout);
-	while ((c = getchar()) != '\n' && c != EOF)
-		;
 }
 
 /* --- Step 1: read photocopies, mmap hands over ----------------------------- */
@@ -221,17 +210,22 @@ static void step_read_or_map(void)
 	if (!buf)
 		die("out of memory");
 	memset(buf, 1, BUFFER);
-	printf("1. read() photocopies the page cache into your buffer; "
-	       "mmap() hands it over.\n");
+	demo_step("read() photocopies the page cache into your buffer; "
+		  "mmap() hands it over");
 	write_file(files[0], LARGE, "pages 200 to 250 ");
 	write_file(files[1], SMALL, "pages 200 to 250 ");
 	if (pagecache_resident(files[0], &resident, &pages) == 0)
 		printf("  the large file is in the page cache: %zu of %zu "
 		       "pages\n", resident, pages);
+	demo_predict("summing a 64 MiB file, then a 4 KiB file: which way "
+		     "wins each time, and by how much?");
 	compare_at(files[0], LARGE, buf, 11);
 	printf("  (one fault per 4 KiB page would be %zu: the kernel maps "
 	       "many pages per fault)\n", LARGE / PAGE);
 	compare_at(files[1], SMALL, buf, 101);
+	demo_explain("large file: mmap reads each byte once, read copies it first");
+	demo_explain("small file: a mapping costs more to set up and tear down "
+		     "than copying 4 KiB");
 	free(buf);
 }
 
@@ -276,8 +270,7 @@ static void step_private(void)
 	uint64_t sum = 0;
 	long before;
 
-	printf("\n2. MAP_PRIVATE: a lazy photocopy of only the pages you "
-	       "write.\n");
+	demo_step("MAP_PRIVATE: a lazy photocopy of only the pages you write");
 	write_file(files[2], FILE_PAGES * PAGE, "original text, ");
 	if (mappedfile_open(&mf, files[2], MAPPEDFILE_PRIVATE, 0) < 0)
 		die("cannot map a test file");
@@ -307,8 +300,7 @@ static void step_shared(void)
 	int status;
 	pid_t child;
 
-	printf("\n3. MAP_SHARED: one copy, seen by every process that maps "
-	       "it.\n");
+	demo_step("MAP_SHARED: one copy, seen by every process that maps it");
 	write_file(files[2], PAGE, "original text, ");
 	if (mappedfile_open(&mf, files[2], MAPPEDFILE_SHARED, 0) < 0)
 		die("cannot map a test file");
@@ -365,7 +357,7 @@ static void step_trap(void)
 	const unsigned char *lost;
 	unsigned char c;
 
-	printf("\n4. The trap: the file shrinks while it is mapped.\n");
+	demo_step("the trap: the file shrinks while it is mapped");
 	write_file(files[3], 4 * PAGE, "four pages ");
 	if (mappedfile_open(&mf, files[3], MAPPEDFILE_READ, 0) < 0)
 		die("cannot map a test file");
@@ -394,34 +386,16 @@ static void step_trap(void)
 
 /* --- main ------------------------------------------------------------------ */
 
-static void usage(FILE *to)
-{
-	fprintf(to, "usage: %s [--trap]\n", prog);
-}
-
 int main(int argc, char **argv)
 {
-	int trap_only = 0;
+	struct demo_args args = demo_parse_args(argc, argv);
 
-	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-		usage(stdout);
-		return 0;
-	}
-	if (argc == 2 && strcmp(argv[1], "--trap") == 0)
-		trap_only = 1;
-	else if (argc != 1) {
-		usage(stderr);
-		return 2;
-	}
 	if (make_folder() < 0)
 		die("cannot make a folder for test files");
-	if (!trap_only) {
+	if (!args.trap) {
 		step_read_or_map();
-		pause_here();
 		step_private();
-		pause_here();
 		step_shared();
-		pause_here();
 	}
 	step_trap();
 	return 0;
