@@ -531,6 +531,7 @@ static const struct {
 } traps[] = {
 	{ "01-photocopy", "heap-use-after-free" },
 	{ "02-views", "heap-use-after-free" },
+	{ "03-strides", "heap-buffer-overflow" },
 	{ "05-python-buffers", "heap-use-after-free" },
 };
 

@@ -46,12 +46,13 @@ def refused(fn, *args):
 def copy_or_view():
     demo_step("a bytes slice is a photocopy; a memoryview slice is the original")
     report = bytes(500 * 4096)            # 500 pages of 4 KiB
-    pages = report[200 * 4096:250 * 4096]
-    view = memoryview(report)[200 * 4096:250 * 4096]
+    # Pages 200 to 250 as people count them: bytes [199 * 4096, 250 * 4096).
+    pages = report[199 * 4096:250 * 4096]
+    view = memoryview(report)[199 * 4096:250 * 4096]
     show("report (500 pages) starts at", hexaddr(report))
-    show("page 200 of the report is at", f"{workbench.address(report) + 200 * 4096:#x}")
-    show("bytes slice [200:250] is at", hexaddr(pages) + "  (somewhere else: a copy)")
-    show("memoryview slice [200:250] is at", hexaddr(view) + "  (page 200 itself)")
+    show("page 200 of the report is at", f"{workbench.address(report) + 199 * 4096:#x}")
+    show("bytes slice of pages 200-250 at", hexaddr(pages) + "  (somewhere else: a copy)")
+    show("memoryview of pages 200-250 at", hexaddr(view) + "  (page 200 itself)")
     show("bytes the copy holds", f"{len(pages):,}")
     show("bytes the view holds", f"0 (it describes {view.nbytes:,})")
 

@@ -1,0 +1,310 @@
+/*
+ * 03-strides.c - what walking a strided view costs, and when a packed copy
+ * pays for itself.
+ *
+ * Three sweeps, one CSV (bench/results/03-strides.csv):
+ *
+ *   stride            ns per 8-byte item, summing every item of a 1-D view
+ *                     with the stride in param (8 B .. 8 KiB), over a
+ *                     256 MiB buffer: eight times the 32 MiB L3 this
+ *                     machine reports, so every pass comes from memory.
+ *                     One "operation" is one item.
+ *   walk-view         ns per use of a view of 32 Ki items (256 KiB once
+ *   pack-then-walk    packed) that is read k times: through the view k
+ *                     times, or packed once and the copy read k times.
+ *                     param "k=4;stride=64". The data starts in memory:
+ *                     each use takes a view of lines the last uses did not
+ *                     touch, as a program that meets its data for the first
+ *                     time would.
+ *   matmul-by-column  ns per product C = A B of two N x N matrices of
+ *   matmul-transposed-copy  doubles, walking B by column through a view,
+ *                     or first packing B transposed so that every dot
+ *                     product reads two rows (Drepper, "What Every
+ *                     Programmer Should Know About Memory", 6.2.1). param N.
+ *
+ * --sizes lists the matrix orders N (default 256,512; --quick 256). A
+ * product of order 1024 walked by column takes about 3.5 s here, and the
+ * harness runs each variant at least 14 times (set-up, calibration, warm-up
+ * and 11 samples), so N = 1000 and 1024 are a separate run of about two
+ * minutes:
+ *
+ *	build/bench/03-strides --sizes 1000,1024 --csv bench/results/03-strides-big.csv
+ *
+ * The stride and reuse sweeps are the same for every --sizes; --quick
+ * measures fewer strides and reuse counts.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checksum.h"
+#include "harness.h"
+#include "measure.h"
+#include "stridewalk.h"
+
+#define BUFFER_BYTES ((size_t)256 << 20)
+#define REUSE_ITEMS ((size_t)32 << 10)
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static const size_t full_strides[] = { 8, 16, 32, 64, 128, 256, 512, 1024,
+				       2048, 4096, 8192 };
+static const size_t quick_strides[] = { 8, 64, 512, 4096, 8192 };
+static const size_t reuse_strides[] = { 8, 64, 512, 4096 };
+static const size_t full_ks[] = { 1, 2, 3, 4, 6, 8, 16, 32, 64 };
+static const size_t quick_ks[] = { 1, 2, 8 };
+
+/* --- Variant stride: one operation is one item ------------------------ */
+
+static uint64_t run_stride(void *tour, uint64_t iters)
+{
+	return stridewalk_items(tour, iters);
+}
+
+static int sweep_strides(struct bench_run *run, unsigned char *buf, int quick)
+{
+	const size_t *strides = quick ? quick_strides : full_strides;
+	size_t n = quick ? COUNT(quick_strides) : COUNT(full_strides);
+
+	for (size_t i = 0; i < n; i++) {
+		struct stridewalk_tour t = stridewalk_tour(buf, BUFFER_BYTES,
+			strides[i], BUFFER_BYTES / strides[i]);
+		struct bench_variant v = { .name = "stride", .run = run_stride,
+					   .ctx = &t, .bytes_per_op = 8 };
+		char param[32];
+
+		snprintf(param, sizeof(param), "%zu", strides[i]);
+		if (bench_measure(run, BUFFER_BYTES, param, &v, 1, NULL) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* --- Variants walk-view and pack-then-walk: one operation is one use ---- */
+
+struct reuse_ctx {
+	struct stridewalk_tour tour;
+	size_t k;
+	unsigned char *packed;	/* pack-then-walk's copy, REUSE_ITEMS * 8 */
+};
+
+static uint64_t run_walk_view(void *arg, uint64_t iters)
+{
+	struct reuse_ctx *c = arg;
+	uint64_t sum = 0;
+
+	while (iters-- > 0)
+		sum = stridewalk_use_view(&c->tour, c->k);
+	return sum;
+}
+
+static uint64_t run_pack_then_walk(void *arg, uint64_t iters)
+{
+	struct reuse_ctx *c = arg;
+	uint64_t sum = 0;
+
+	while (iters-- > 0)
+		sum = stridewalk_use_packed(&c->tour, c->k, c->packed);
+	return sum;
+}
+
+/* The packed copy is the extra paper: allocated here, so the harness counts
+ * it in pack-then-walk's extra_bytes. */
+static int setup_packed(void *arg)
+{
+	struct reuse_ctx *c = arg;
+
+	c->packed = bench_alloc(REUSE_ITEMS * 8);
+	return c->packed ? 0 : -1;
+}
+
+static void teardown_packed(void *arg)
+{
+	struct reuse_ctx *c = arg;
+
+	bench_free(c->packed, REUSE_ITEMS * 8);
+	c->packed = NULL;
+}
+
+static int measure_reuse(struct bench_run *run, struct stridewalk_tour tour,
+			 size_t k)
+{
+	struct reuse_ctx view = { .tour = tour, .k = k };
+	struct reuse_ctx copy = view;
+	struct bench_variant v[] = {
+		{ .name = "walk-view", .run = run_walk_view, .ctx = &view,
+		  .reads_data = 1, .bytes_per_op = k * REUSE_ITEMS * 8 },
+		{ .name = "pack-then-walk", .run = run_pack_then_walk,
+		  .setup = setup_packed, .teardown = teardown_packed,
+		  .ctx = &copy, .reads_data = 1,
+		  .bytes_per_op = k * REUSE_ITEMS * 8 },
+	};
+	char param[48];
+
+	snprintf(param, sizeof(param), "k=%zu;stride=%zu", k, tour.stride);
+	return bench_measure(run, REUSE_ITEMS * 8, param, v, COUNT(v), NULL);
+}
+
+static int sweep_reuse(struct bench_run *run, unsigned char *buf, int quick)
+{
+	const size_t *ks = quick ? quick_ks : full_ks;
+	size_t nk = quick ? COUNT(quick_ks) : COUNT(full_ks);
+
+	for (size_t s = 0; s < COUNT(reuse_strides); s++) {
+		struct stridewalk_tour t = stridewalk_tour(buf, BUFFER_BYTES,
+			reuse_strides[s], REUSE_ITEMS);
+
+		stridewalk_fill(buf, &t);
+		for (size_t i = 0; i < nk; i++)
+			if (measure_reuse(run, t, ks[i]) < 0)
+				return -1;
+	}
+	return 0;
+}
+
+/* --- Variants matmul-by-column and matmul-transposed-copy --------------- */
+
+struct matmul_ctx {
+	struct strideview a, b;	/* n x n, row by row */
+	double *c;		/* the product */
+	double *bt;		/* transposed-copy's packed B^T */
+};
+
+static uint64_t product_checksum(const struct matmul_ctx *m)
+{
+	escape(m->c);
+	return checksum_bytes(m->c, m->a.shape[0] * m->a.shape[0] *
+			      sizeof(double));
+}
+
+static uint64_t run_by_column(void *arg, uint64_t iters)
+{
+	struct matmul_ctx *m = arg;
+
+	while (iters-- > 0)
+		stridewalk_matmul_by_column(m->c, m->a, m->b);
+	return product_checksum(m);
+}
+
+/* The transposed copy is made inside every product: it is part of the cost. */
+static uint64_t run_transposed_copy(void *arg, uint64_t iters)
+{
+	struct matmul_ctx *m = arg;
+
+	while (iters-- > 0)
+		stridewalk_matmul_transposed_copy(m->c, m->a, m->b, m->bt);
+	return product_checksum(m);
+}
+
+static int setup_transposed(void *arg)
+{
+	struct matmul_ctx *m = arg;
+
+	m->bt = bench_alloc(strideview_nbytes(m->b));
+	return m->bt ? 0 : -1;
+}
+
+static void teardown_transposed(void *arg)
+{
+	struct matmul_ctx *m = arg;
+
+	bench_free(m->bt, strideview_nbytes(m->b));
+	m->bt = NULL;
+}
+
+/* Small whole numbers: every product is exact, and so is every sum. */
+static double *random_matrix(size_t n, unsigned seed)
+{
+	double *x = bench_alloc(n * n * sizeof(double));
+
+	for (size_t i = 0; x && i < n * n; i++)
+		x[i] = (double)((i * 2654435761u + seed) % 7) - 3;
+	return x;
+}
+
+/* Both variants of the product of a and b, each writing its own C. */
+static int compare_products(struct bench_run *run, size_t n, const double *a,
+			    const double *b, double *c1, double *c2)
+{
+	size_t bytes = n * n * sizeof(double), shape[] = { n, n };
+	struct matmul_ctx col = { .c = c1 }, tr;
+	struct bench_variant v[] = {
+		{ .name = "matmul-by-column", .run = run_by_column, .ctx = &col,
+		  .reads_data = 1 },
+		{ .name = "matmul-transposed-copy", .run = run_transposed_copy,
+		  .setup = setup_transposed, .teardown = teardown_transposed,
+		  .ctx = &tr, .reads_data = 1 },
+	};
+	char param[32];
+
+	if (strideview_init_contiguous(&col.a, a, bytes, sizeof(double), 2,
+				       shape) < 0 ||
+	    strideview_init_contiguous(&col.b, b, bytes, sizeof(double), 2,
+				       shape) < 0) {
+		fprintf(stderr, "03-strides: a %zu x %zu matrix view: %s\n", n,
+			n, strerror(errno));
+		return -1;
+	}
+	tr = col;
+	tr.c = c2;
+	snprintf(param, sizeof(param), "%zu", n);
+	return bench_measure(run, bytes, param, v, COUNT(v), NULL);
+}
+
+static int measure_matmul(struct bench_run *run, size_t n)
+{
+	size_t bytes = n * n * sizeof(double);
+	double *a = random_matrix(n, 1), *b = random_matrix(n, 2);
+	double *c1 = bench_alloc(bytes), *c2 = bench_alloc(bytes);
+	int status = -1;
+
+	if (a && b && c1 && c2)
+		status = compare_products(run, n, a, b, c1, c2);
+	else
+		fprintf(stderr, "03-strides: four %zu x %zu matrices: %s\n", n,
+			n, strerror(errno));
+	bench_free(c2, bytes);
+	bench_free(c1, bytes);
+	bench_free(b, bytes);
+	bench_free(a, bytes);
+	return status;
+}
+
+/* --- The run ------------------------------------------------------------ */
+
+int main(int argc, char **argv)
+{
+	struct bench_config cfg;
+	struct bench_run *run;
+	unsigned char *buf;
+	size_t steps;
+
+	bench_parse_args(&cfg, argc, argv, "03-strides", "256,512", "256");
+	steps = (cfg.quick ? COUNT(quick_strides) : COUNT(full_strides)) +
+		COUNT(reuse_strides) * (cfg.quick ? COUNT(quick_ks) : COUNT(full_ks)) +
+		cfg.nsizes;
+	buf = bench_alloc(BUFFER_BYTES);
+	if (!buf) {
+		fprintf(stderr, "03-strides: a buffer of 256 MiB: %s\n",
+			strerror(errno));
+		return 1;
+	}
+	run = bench_open(&cfg, steps);
+	if (!run)
+		goto out_free;
+	if (sweep_strides(run, buf, cfg.quick) < 0 ||
+	    sweep_reuse(run, buf, cfg.quick) < 0)
+		goto out_abandon;
+	for (size_t i = 0; i < cfg.nsizes; i++)
+		if (measure_matmul(run, cfg.sizes[i]) < 0)
+			goto out_abandon;
+	bench_free(buf, BUFFER_BYTES);
+	return bench_close(run) < 0;
+out_abandon:
+	bench_abandon(run);
+out_free:
+	bench_free(buf, BUFFER_BYTES);
+	return 1;
+}

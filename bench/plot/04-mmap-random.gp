@@ -1,0 +1,16 @@
+# 04-mmap-random.gp - 4 KiB blocks in a random order: pread or a mapping?
+#
+# GB/s of file summed (bars p25 to p75), every block of the file once, in
+# the same fixed random order for both; warm page cache.
+
+data = csv('04-mmap')
+
+set title heading('Random 4 KiB blocks: pread pays a system call per block, a mapping does not')
+set ylabel 'GB/s of file summed (1 GB = 10^9 bytes)'
+set offsets graph 0.03, graph 0.03, 0, 0
+set key top left
+
+plot data using 3:(only('read-random', 3) / $9):($3 / $10):($3 / $8) \
+	with yerrorlines lt 2 title 'pread, 4 KiB blocks', \
+     '' using 3:(only('mmap-random', 3) / $9):($3 / $10):($3 / $8) \
+	with yerrorlines lt 1 title 'mmap, 4 KiB blocks'

@@ -1,0 +1,51 @@
+/*
+ * evict - drop files from the page cache, so the next read comes from disk.
+ *
+ *   evict FILE...
+ *
+ * fsync, then posix_fadvise(POSIX_FADV_DONTNEED), then a check with mincore
+ * that the pages are really gone: no root needed (pagecache.h). It exits 1
+ * when a file cannot be evicted (tmpfs, or mapped by a running process),
+ * so a cold measurement never silently runs warm. Used as hyperfine's
+ * --prepare in bench/04-mmap.hyperfine.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "pagecache.h"
+
+static int evict(const char *path)
+{
+	size_t resident, pages;
+
+	if (pagecache_evict(path) < 0 ||
+	    pagecache_resident(path, &resident, &pages) < 0) {
+		fprintf(stderr, "evict: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (resident > 0) {
+		fprintf(stderr, "evict: %s: %zu of %zu pages stay cached\n",
+			path, resident, pages);
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int status = 0;
+
+	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+		printf("usage: evict FILE...\n");
+		return 0;
+	}
+	if (argc < 2 || argv[1][0] == '-') {
+		fprintf(stderr, "usage: evict FILE...\n");
+		return 2;
+	}
+	for (int i = 1; i < argc; i++)
+		if (evict(argv[i]) < 0)
+			status = 1;
+	return status;
+}

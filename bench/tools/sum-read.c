@@ -1,0 +1,50 @@
+/*
+ * sum-read - sum a whole file with read(2), through a 1 MiB buffer.
+ *
+ *   sum-read FILE     prints the file's checksum_bytes in hex
+ *
+ * One half of lesson 04's whole-program comparison (bench/04-mmap.hyperfine):
+ * the same job as sum-mmap, done the photocopy way. The buffer is 1 MiB
+ * because that is the size at which read did best on large files in the
+ * workbench's own sweep (bench/results/04-mmap.csv), and page-aligned like
+ * the harness's buffers: the kernel copies into a page-aligned buffer
+ * faster than into malloc's, which starts 16 bytes into a page.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fileio.h"
+
+#define BUFFER (1u << 20)
+
+int main(int argc, char **argv)
+{
+	uint64_t sum;
+	void *buf;
+	int fd;
+
+	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+		printf("usage: sum-read FILE\n");
+		return 0;
+	}
+	if (argc != 2 || argv[1][0] == '-') {
+		fprintf(stderr, "usage: sum-read FILE\n");
+		return 2;
+	}
+	buf = aligned_alloc(4096, BUFFER);
+	fd = open(argv[1], O_RDONLY | O_CLOEXEC);
+	if (!buf || fd < 0 || fileio_sum(fd, buf, BUFFER, &sum) < 0) {
+		fprintf(stderr, "sum-read: cannot read %s: %s\n", argv[1],
+			strerror(errno));
+		return 1;
+	}
+	close(fd);
+	free(buf);
+	printf("%016" PRIx64 "\n", sum);
+	return 0;
+}

@@ -1,0 +1,402 @@
+/*
+ * 04-mmap.c - lesson 04's demo: the page cache, read or mapped.
+ *
+ *   04-mmap           all four steps
+ *   04-mmap --trap    only the trap (SIGBUS is no memory error, so the
+ *                     plain build and the AddressSanitizer twin of
+ *                     `make trap-04` run it alike)
+ *
+ * Step 1 sums a large and a small file with read(2) and with mmap(2), and
+ * prints time, page faults and the buffer each needed. Step 2 writes
+ * through a MAP_PRIVATE mapping: each page written costs one fault and one
+ * private copy, and the file does not change. Step 3 shares a MAP_SHARED
+ * mapping with a child process: the child's write reaches the parent and
+ * the file. Step 4 is the trap: the file shrinks while it is mapped, the
+ * program touches the part that is gone, the kernel sends SIGBUS, and the
+ * program catches it, explains it and carries on.
+ *
+ * Test files live in a fresh folder under $TMPDIR (or /tmp), removed on
+ * every exit, also after Ctrl-C.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "checksum.h"
+#include "demo.h"
+#include "fileio.h"
+#include "mappedfile.h"
+#include "measure.h"
+#include "pagecache.h"
+#include "size.h"
+
+#define LARGE ((size_t)64 << 20)
+#define SMALL ((size_t)4 << 10)
+#define BUFFER ((size_t)1 << 20)
+#define PAGE 4096
+
+static const char *prog = "04-mmap";
+
+/* --- Test files, removed whatever happens ---------------------------------- */
+
+static char folder[PATH_MAX];
+static char files[4][PATH_MAX + 16];
+
+static void remove_files(void)
+{
+	for (int i = 0; i < 4; i++)
+		if (files[i][0])
+			unlink(files[i]);
+	if (folder[0])
+		rmdir(folder);
+}
+
+static void remove_and_die(int sig)
+{
+	remove_files();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static int make_folder(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	static const char *const names[] = { "large", "small", "notes", "shrinks" };
+
+	snprintf(folder, sizeof(folder), "%s/04-mmap-demo.XXXXXX",
+		 tmp && tmp[0] ? tmp : "/tmp");
+	if (!mkdtemp(folder)) {
+		folder[0] = '\0';
+		return -1;
+	}
+	for (int i = 0; i < 4; i++)
+		snprintf(files[i], sizeof(files[i]), "%s/%s", folder, names[i]);
+	atexit(remove_files);
+	signal(SIGINT, remove_and_die);
+	signal(SIGTERM, remove_and_die);
+	signal(SIGHUP, remove_and_die);
+	return 0;
+}
+
+static _Noreturn void die(const char *what)
+{
+	fprintf(stderr, "%s: %s: %s\n", prog, what, strerror(errno));
+	exit(1);
+}
+
+/* Write size bytes of a repeating pattern (no zero bytes), 1 MiB at a time. */
+static void write_file(const char *path, size_t size, const char *pattern)
+{
+	static unsigned char chunk[1 << 20];
+	size_t plen = strlen(pattern);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		die("cannot create a test file");
+	for (size_t i = 0; i < sizeof(chunk); i++)
+		chunk[i] = (unsigned char)pattern[i % plen];
+	for (size_t done = 0; done < size; done += sizeof(chunk)) {
+		size_t n = size - done < sizeof(chunk) ? size - done : sizeof(chunk);
+
+		if (write(fd, chunk, n) != (ssize_t)n)
+			die("cannot write a test file");
+	}
+	if (fsync(fd) < 0 || close(fd) < 0)
+		die("cannot write a test file");
+}
+
+/* --- Step 1: read photocopies, mmap hands over ----------------------------- */
+
+struct summed {
+	double ns;		/* median time of one whole-file sum */
+	double faults;		/* minor faults per sum */
+	uint64_t sum;
+};
+
+static uint64_t sum_by_read(const char *path, void *buf)
+{
+	uint64_t sum = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || fileio_sum(fd, buf, BUFFER, &sum) < 0)
+		die("cannot read a test file");
+	close(fd);
+	return sum;
+}
+
+static uint64_t sum_by_mmap(const char *path, void *unused)
+{
+	struct mappedfile mf;
+	uint64_t sum;
+
+	(void)unused;
+	if (mappedfile_open(&mf, path, MAPPEDFILE_READ, 0) < 0)
+		die("cannot map a test file");
+	sum = checksum_bytes(mf.data, mf.len);
+	mappedfile_close(&mf);
+	return sum;
+}
+
+static int compare_doubles(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Sum the file `runs` times (after one warm-up), keep the median time. */
+static struct summed time_sum(uint64_t (*sum)(const char *, void *),
+			      const char *path, void *buf, int runs)
+{
+	double ns[101];
+	struct summed s;
+	long faults = measure_faults().minor;
+
+	s.sum = sum(path, buf);
+	faults = measure_faults().minor;
+	for (int i = 0; i < runs; i++) {
+		uint64_t t0 = measure_now_ns();
+
+		s.sum = sum(path, buf);
+		ns[i] = (double)(measure_now_ns() - t0);
+	}
+	s.faults = (double)(measure_faults().minor - faults) / runs;
+	qsort(ns, (size_t)runs, sizeof(ns[0]), compare_doubles);
+	s.ns = ns[runs / 2];
+	return s;
+}
+
+static void show_sum(const char *way, size_t size, const struct summed *s,
+		     size_t buffer)
+{
+	char b[32];
+
+	printf("  %-5s %10.1f us  %6.2f GB/s  %7.1f faults  buffer %s\n", way,
+	       s->ns / 1e3, (double)size / s->ns, s->faults,
+	       buffer ? size_format(buffer, b, sizeof(b)) : "none");
+}
+
+static void compare_at(const char *path, size_t size, void *buf, int runs)
+{
+	struct summed r = time_sum(sum_by_read, path, buf, runs);
+	struct summed m = time_sum(sum_by_mmap, path, buf, runs);
+	char sz[32];
+
+	printf("\n  a %s file, median of %d sums:\n",
+	       size_format(size, sz, sizeof(sz)), runs);
+	show_sum("read", size, &r, BUFFER);
+	show_sum("mmap", size, &m, 0);
+	if (r.sum != m.sum) {
+		fprintf(stderr, "%s: read and mmap disagree on the sum\n", prog);
+		exit(1);
+	}
+	printf("  same sum (%016llx); %s is %.1fx faster here\n",
+	       (unsigned long long)r.sum, r.ns < m.ns ? "read" : "mmap",
+	       r.ns < m.ns ? m.ns / r.ns : r.ns / m.ns);
+}
+
+static void step_read_or_map(void)
+{
+	size_t resident, pages;
+	void *buf = aligned_alloc(PAGE, BUFFER);
+
+	if (!buf)
+		die("out of memory");
+	memset(buf, 1, BUFFER);
+	demo_step("read() photocopies the page cache into your buffer; "
+		  "mmap() hands it over");
+	write_file(files[0], LARGE, "pages 200 to 250 ");
+	write_file(files[1], SMALL, "pages 200 to 250 ");
+	if (pagecache_resident(files[0], &resident, &pages) == 0)
+		printf("  the large file is in the page cache: %zu of %zu "
+		       "pages\n", resident, pages);
+	demo_predict("summing a 64 MiB file, then a 4 KiB file: which way "
+		     "wins each time, and by how much?");
+	compare_at(files[0], LARGE, buf, 11);
+	printf("  (one fault per 4 KiB page would be %zu: the kernel maps "
+	       "many pages per fault)\n", LARGE / PAGE);
+	compare_at(files[1], SMALL, buf, 101);
+	demo_explain("large file: mmap reads each byte once, read copies it first");
+	demo_explain("small file: a mapping costs more to set up and tear down "
+		     "than copying 4 KiB");
+	free(buf);
+}
+
+/* --- Step 2: MAP_PRIVATE, the lazy photocopy -------------------------------- */
+
+/* Print the first len (< 32) bytes of the file, read the ordinary way. */
+static void show_file_start(const char *path, size_t len)
+{
+	char text[32] = { 0 };
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || pread(fd, text, len, 0) < 0)
+		die("cannot read back a test file");
+	close(fd);
+	printf("  the file on disk reads:      \"%s\"\n", text);
+}
+
+/*
+ * Someone else writes to the file at page 0 (already copied privately) and
+ * page 1 (not written by us): the copy keeps our version, but the page we
+ * never wrote still shows the page cache, so it shows their change.
+ */
+static void not_a_snapshot(const struct mappedfile *mf, const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0 || pwrite(fd, "THEIRS", 6, 0) != 6 ||
+	    pwrite(fd, "THEIRS", 6, PAGE) != 6)
+		die("cannot change a test file");
+	close(fd);
+	printf("  another writer puts \"THEIRS\" at page 0 and page 1 of "
+	       "the file:\n");
+	printf("  page 0 (our copy):           \"%.6s\"\n", mf->data);
+	printf("  page 1 (never written):      \"%.6s\"  MAP_PRIVATE is not a "
+	       "snapshot\n", mf->data + PAGE);
+}
+
+static void step_private(void)
+{
+	enum { FILE_PAGES = 256, EVERY = 8 };
+	struct mappedfile mf;
+	uint64_t sum = 0;
+	long before;
+
+	demo_step("MAP_PRIVATE: a lazy photocopy of only the pages you write");
+	write_file(files[2], FILE_PAGES * PAGE, "original text, ");
+	if (mappedfile_open(&mf, files[2], MAPPEDFILE_PRIVATE, 0) < 0)
+		die("cannot map a test file");
+	before = measure_faults().minor;
+	sum = checksum_bytes(mf.data, mf.len);
+	escape(&sum);
+	printf("  read all %d pages:          %3ld faults\n", FILE_PAGES,
+	       measure_faults().minor - before);
+	before = measure_faults().minor;
+	for (size_t p = 0; p < FILE_PAGES; p += EVERY)
+		memcpy(mappedfile_bytes(&mf) + p * PAGE, "CHANGED", 7);
+	printf("  wrote to %d of them:         %3ld faults, one private copy "
+	       "per page written\n", FILE_PAGES / EVERY,
+	       measure_faults().minor - before);
+	printf("  our mapping reads:           \"%.17s\"\n", mf.data);
+	show_file_start(files[2], 17);
+	not_a_snapshot(&mf, files[2]);
+	mappedfile_close(&mf);
+}
+
+/* --- Step 3: MAP_SHARED, the Google Doc ------------------------------------ */
+
+static void step_shared(void)
+{
+	static const char note[] = "the child wrote this";
+	struct mappedfile mf;
+	int status;
+	pid_t child;
+
+	demo_step("MAP_SHARED: one copy, seen by every process that maps it");
+	write_file(files[2], PAGE, "original text, ");
+	if (mappedfile_open(&mf, files[2], MAPPEDFILE_SHARED, 0) < 0)
+		die("cannot map a test file");
+	fflush(stdout);
+	child = fork();
+	if (child < 0)
+		die("cannot fork");
+	if (child == 0) {
+		memcpy(mappedfile_bytes(&mf), note, sizeof(note) - 1);
+		_exit(0);
+	}
+	if (waitpid(child, &status, 0) < 0)
+		die("cannot wait for the child");
+	printf("  child %ld wrote through its mapping and exited\n",
+	       (long)child);
+	printf("  the parent's mapping reads:  \"%.20s\"\n", mf.data);
+	show_file_start(files[2], 20);
+	mappedfile_close(&mf);
+}
+
+/* --- Step 4: the trap -------------------------------------------------------- */
+
+static sigjmp_buf recover;
+static void *volatile fault_address;
+
+static void on_sigbus(int sig, siginfo_t *info, void *context)
+{
+	(void)sig;
+	(void)context;
+	fault_address = info->si_addr;
+	siglongjmp(recover, 1);
+}
+
+/* Read one byte at p; 0, or -1 if the kernel answered with SIGBUS. */
+static int touch(const volatile unsigned char *p, unsigned char *out)
+{
+	struct sigaction sa = { .sa_sigaction = on_sigbus,
+				.sa_flags = SA_SIGINFO }, old;
+	int ret = 0;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, &old);
+	if (sigsetjmp(recover, 1) == 0)
+		*out = *p;
+	else
+		ret = -1;
+	sigaction(SIGBUS, &old, NULL);
+	return ret;
+}
+
+static void step_trap(void)
+{
+	struct mappedfile mf;
+	const unsigned char *lost;
+	unsigned char c;
+
+	demo_step("the trap: the file shrinks while it is mapped");
+	write_file(files[3], 4 * PAGE, "four pages ");
+	if (mappedfile_open(&mf, files[3], MAPPEDFILE_READ, 0) < 0)
+		die("cannot map a test file");
+	printf("  mapped 16 KiB at %p\n", (void *)mf.data);
+	if (truncate(files[3], PAGE) < 0)
+		die("cannot truncate a test file");
+	printf("  someone truncates the file to 4 KiB; the mapping still "
+	       "says 16 KiB\n");
+	lost = mf.data + 2 * PAGE;
+	if (touch(lost, &c) == 0) {
+		printf("  reading offset 8192 worked: no SIGBUS on this "
+		       "system\n");
+	} else {
+		printf("  reading offset 8192: SIGBUS at %p (offset %td)\n",
+		       fault_address,
+		       (const unsigned char *)fault_address - mf.data);
+		printf("  that page has no file behind it any more, so the "
+		       "kernel cannot fill it;\n  uncaught, SIGBUS kills the "
+		       "process (\"Bus error\")\n");
+	}
+	if (touch(mf.data, &c) == 0)
+		printf("  caught it and carried on: offset 0 still reads "
+		       "'%c'\n", c);
+	mappedfile_close(&mf);
+}
+
+/* --- main ------------------------------------------------------------------ */
+
+int main(int argc, char **argv)
+{
+	struct demo_args args = demo_parse_args(argc, argv);
+
+	if (make_folder() < 0)
+		die("cannot make a folder for test files");
+	if (!args.trap) {
+		step_read_or_map();
+		step_private();
+		step_shared();
+	}
+	step_trap();
+	return 0;
+}

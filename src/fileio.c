@@ -1,0 +1,51 @@
+/*
+ * fileio.c - the read loop done once, carefully (see fileio.h).
+ *
+ * Why len must be a multiple of 8 in fileio_sum: checksum_bytes adds 8-byte
+ * words. When every piece but the last starts at a multiple of 8 in the
+ * file, the pieces' words are the file's words, so the sums add up to the
+ * sum of the whole; fileio_read_full fills each piece completely, so a
+ * short read cannot shift the pieces out of step.
+ */
+#include "fileio.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "checksum.h"
+
+ssize_t fileio_read_full(int fd, void *buf, size_t len)
+{
+	unsigned char *p = buf;
+	size_t got = 0;
+
+	REQUIRE(len <= SSIZE_MAX);
+	while (got < len) {
+		ssize_t n = read(fd, p + got, len - got);
+
+		if (n == 0)
+			break;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+int fileio_sum(int fd, void *buf, size_t len, uint64_t *sum)
+{
+	uint64_t total = 0;
+	ssize_t n;
+
+	REQUIRE(len > 0 && len % 8 == 0);
+	while ((n = fileio_read_full(fd, buf, len)) > 0)
+		total += checksum_bytes(buf, (size_t)n);
+	if (n < 0)
+		return -1;
+	*sum = total;
+	return 0;
+}

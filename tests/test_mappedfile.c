@@ -1,0 +1,278 @@
+/*
+ * test_mappedfile.c - mapping files read-only, private and shared.
+ *
+ * Each test gets a fresh folder under /tmp (the fixture makes it and removes
+ * it with everything in it), writes the small files it needs, and checks
+ * what the mapping shows and what the file holds afterwards, by reading the
+ * file with plain read(2).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "mappedfile.h"
+#include "measure.h"
+
+#define TEXT "pages 200 to 250, please"
+
+struct folder {
+	char dir[64];
+	char file[96];
+};
+
+static int make_folder(void **state)
+{
+	struct folder *f = test_malloc(sizeof(*f));
+
+	snprintf(f->dir, sizeof(f->dir), "/tmp/test-mappedfile-XXXXXX");
+	if (!mkdtemp(f->dir)) {
+		test_free(f);
+		return -1;
+	}
+	snprintf(f->file, sizeof(f->file), "%s/report", f->dir);
+	*state = f;
+	return 0;
+}
+
+static int remove_folder(void **state)
+{
+	struct folder *f = *state;
+
+	unlink(f->file);
+	rmdir(f->dir);
+	test_free(f);
+	return 0;
+}
+
+static void write_file(const char *path, const void *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, len), (ssize_t)len);
+	assert_int_equal(close(fd), 0);
+}
+
+/* The first len bytes of the file, read the ordinary way, into buf. */
+static void read_file(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY);
+
+	assert_true(fd >= 0);
+	assert_int_equal(read(fd, buf, len), (ssize_t)len);
+	close(fd);
+}
+
+/* Lines of /proc/self/maps that mention path: how many mappings of it exist. */
+static int mappings_of(const char *path)
+{
+	char line[512];
+	int n = 0;
+	FILE *maps = fopen("/proc/self/maps", "r");
+
+	assert_non_null(maps);
+	while (fgets(line, sizeof(line), maps))
+		n += strstr(line, path) != NULL;
+	fclose(maps);
+	return n;
+}
+
+static void a_mapping_shows_the_file_without_copying(void **state)
+{
+	struct folder *f = *state;
+	struct mappedfile mf;
+	struct byteview v;
+
+	write_file(f->file, TEXT, strlen(TEXT));
+	measure_reset_copied();
+	assert_int_equal(mappedfile_open(&mf, f->file, MAPPEDFILE_READ, 0), 0);
+	v = mappedfile_view(&mf);
+	assert_int_equal(v.len, strlen(TEXT));
+	assert_memory_equal(v.data, TEXT, strlen(TEXT));
+	assert_ptr_equal(v.data, mf.data);
+	assert_int_equal(measure_bytes_copied(), 0);
+	mappedfile_close(&mf);
+}
+
+static void an_empty_file_is_an_empty_view(void **state)
+{
+	struct folder *f = *state;
+	struct mappedfile mf;
+
+	write_file(f->file, "", 0);
+	assert_int_equal(mappedfile_open(&mf, f->file, MAPPEDFILE_READ, 0), 0);
+	assert_int_equal(mappedfile_view(&mf).len, 0);
+	assert_null(mf.data);
+	assert_int_equal(mappings_of(f->file), 0);
+	mappedfile_close(&mf);
+}
+
+static void a_missing_file_fails_with_enoent(void **state)
+{
+	struct folder *f = *state;
+	struct mappedfile mf;
+
+	errno = 0;
+	assert_int_equal(mappedfile_open(&mf, f->file, MAPPEDFILE_READ, 0), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_null(mf.data);
+	assert_int_equal(mf.len, 0);
+}
+
+static void a_directory_fails_with_eisdir(void **state)
+{
+	struct folder *f = *state;
+	struct mappedfile mf;
+
+	errno = 0;
+	assert_int_equal(mappedfile_open(&mf, f->dir, MAPPEDFILE_READ, 0), -1);
+	assert_int_equal(errno, EISDIR);
+	assert_null(mf.data);
+}
+
+static void a_private_write_leaves_the_file_unchanged(void **state)
+{
+	struct folder *f = *state;
+	struct mappedfile mf;
+	char back[sizeof(TEXT) - 1];
+
+	write_file(f->file, TEXT, strlen(TEXT));
+	assert_int_equal(mappedfile_open(&mf, f->file, MAPPEDFILE_PRIVATE, 0), 0);
+	memcpy(mappedfile_bytes(&mf), "PAGES", 5);
+	assert_memory_equal(mf.data, "PAGES 200", 9);	/* this process sees it */
+	read_file(f->file, back, sizeof(back));
+	assert_memory_equal(back, TEXT, sizeof(back));	/* the file does not */
+	mappedfile_close(&mf);
+}
+
+static void a_shared_write_reaches_the_file(void **state)
+{
+	struct folder *f = *state;
+	struct mappedfile mf;
+	char back[sizeof(TEXT) - 1];
+
+	write_file(f->file, TEXT, strlen(TEXT));
+	assert_int_equal(mappedfile_open(&mf, f->file, MAPPEDFILE_SHARED, 0), 0);
+	memcpy(mappedfile_bytes(&mf), "PAGES", 5);
+	assert_int_equal(mappedfile_sync(&mf), 0);
+	mappedfile_close(&mf);
+	read_file(f->file, back, sizeof(back));
+	assert_memory_equal(back, "PAGES 200", 9);
+}
+
+/* Fork a child that writes "CHILD" through its copy of the mapping, and wait. */
+static void child_writes(struct mappedfile *mf)
+{
+	int status;
+	pid_t child = fork();
+
+	assert_true(child >= 0);
+	if (child == 0) {
+		memcpy(mf->data, "CHILD", 5);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+static void a_shared_write_reaches_another_process(void **state)
+{
+	struct folder *f = *state;
+	struct mappedfile mf;
+
+	write_file(f->file, TEXT, strlen(TEXT));
+	assert_int_equal(mappedfile_open(&mf, f->file, MAPPEDFILE_SHARED, 0), 0);
+	child_writes(&mf);
+	assert_memory_equal(mf.data, "CHILD 200", 9);
+	mappedfile_close(&mf);
+}
+
+static void a_private_write_stays_in_its_process(void **state)
+{
+	struct folder *f = *state;
+	struct mappedfile mf;
+
+	write_file(f->file, TEXT, strlen(TEXT));
+	assert_int_equal(mappedfile_open(&mf, f->file, MAPPEDFILE_PRIVATE, 0), 0);
+	child_writes(&mf);
+	assert_memory_equal(mf.data, TEXT, 9);
+	mappedfile_close(&mf);
+}
+
+static void close_releases_the_mapping_and_the_descriptor(void **state)
+{
+	struct folder *f = *state;
+	struct mappedfile mf;
+	int next_fd;
+
+	write_file(f->file, TEXT, strlen(TEXT));
+	next_fd = dup(0);
+	close(next_fd);
+	assert_int_equal(mappedfile_open(&mf, f->file, MAPPEDFILE_READ, 0), 0);
+	assert_int_equal(mappings_of(f->file), 1);
+	assert_int_equal(dup(0), next_fd);	/* no descriptor held open */
+	close(next_fd);
+	mappedfile_close(&mf);
+	assert_int_equal(mappings_of(f->file), 0);
+	assert_null(mf.data);
+	assert_int_equal(mf.len, 0);
+	mappedfile_close(&mf);			/* twice is harmless */
+}
+
+static void hints_map_the_same_bytes(void **state)
+{
+	struct folder *f = *state;
+	unsigned hints[] = { MAPPEDFILE_POPULATE, MAPPEDFILE_SEQUENTIAL,
+			     MAPPEDFILE_RANDOM,
+			     MAPPEDFILE_POPULATE | MAPPEDFILE_SEQUENTIAL };
+	struct mappedfile mf;
+
+	write_file(f->file, TEXT, strlen(TEXT));
+	for (size_t i = 0; i < sizeof(hints) / sizeof(hints[0]); i++) {
+		assert_int_equal(mappedfile_open(&mf, f->file, MAPPEDFILE_READ,
+						 hints[i]), 0);
+		assert_memory_equal(mf.data, TEXT, strlen(TEXT));
+		mappedfile_close(&mf);
+	}
+}
+
+static void writing_through_a_read_mapping_is_a_caller_error(void **state)
+{
+	struct folder *f = *state;
+	struct mappedfile mf;
+
+	write_file(f->file, TEXT, strlen(TEXT));
+	assert_int_equal(mappedfile_open(&mf, f->file, MAPPEDFILE_READ, 0), 0);
+	expect_assert_failure(mappedfile_bytes(&mf));
+	mappedfile_close(&mf);
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, make_folder, remove_folder)
+	const struct CMUnitTest tests[] = {
+		T(a_mapping_shows_the_file_without_copying),
+		T(an_empty_file_is_an_empty_view),
+		T(a_missing_file_fails_with_enoent),
+		T(a_directory_fails_with_eisdir),
+		T(a_private_write_leaves_the_file_unchanged),
+		T(a_shared_write_reaches_the_file),
+		T(a_shared_write_reaches_another_process),
+		T(a_private_write_stays_in_its_process),
+		T(close_releases_the_mapping_and_the_descriptor),
+		T(hints_map_the_same_bytes),
+		T(writing_through_a_read_mapping_is_a_caller_error),
+	};
+#undef T
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
