@@ -274,6 +274,22 @@ static int measure_matmul(struct bench_run *run, size_t n)
 
 /* --- The run ------------------------------------------------------------ */
 
+/*
+ * The most memory the run holds at once: the stride buffer and four n x n
+ * matrices of doubles at the largest n. SIZE_MAX if that overflows, as it
+ * would for --sizes 4G (n * n * 8 wraps around size_t).
+ */
+static size_t sweep_bytes(const struct bench_config *cfg)
+{
+	size_t n = bench_largest_size(cfg), bytes;
+
+	if (__builtin_mul_overflow(n, n, &bytes) ||
+	    __builtin_mul_overflow(bytes, 4 * sizeof(double), &bytes) ||
+	    __builtin_add_overflow(bytes, (size_t)BUFFER_BYTES, &bytes))
+		return SIZE_MAX;
+	return bytes;
+}
+
 int main(int argc, char **argv)
 {
 	struct bench_config cfg;
@@ -282,6 +298,9 @@ int main(int argc, char **argv)
 	size_t steps;
 
 	bench_parse_args(&cfg, argc, argv, "03-strides", "256,512", "256");
+	if (bench_check_bytes(&cfg, "the run, with four matrices of the "
+			      "largest size,", sweep_bytes(&cfg)) < 0)
+		return 1;
 	steps = (cfg.quick ? COUNT(quick_strides) : COUNT(full_strides)) +
 		COUNT(reuse_strides) * (cfg.quick ? COUNT(quick_ks) : COUNT(full_ks)) +
 		cfg.nsizes;

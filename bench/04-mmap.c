@@ -37,7 +37,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "checksum.h"
@@ -136,44 +135,12 @@ static int make_folder(void)
 
 /* --- Checking the machine first ------------------------------------------ */
 
-static size_t largest(const struct bench_config *cfg)
-{
-	size_t max = 0;
-
-	for (size_t i = 0; i < cfg->nsizes; i++)
-		if (cfg->sizes[i] > max)
-			max = cfg->sizes[i];
-	return max;
-}
-
 /* The largest file must fit on the disk and, to be measured warm, in the
  * page cache; refuse before writing anything. */
 static int room_for(const struct bench_config *cfg)
 {
-	size_t need = largest(cfg), margin = (size_t)64 << 20;
-	struct statvfs fs;
-	char a[32], b[32];
-
-	if (statvfs(folder, &fs) < 0) {
-		fprintf(stderr, "04-mmap: cannot check free space in %s: %s\n",
-			folder, strerror(errno));
-		return 0;
-	}
-	if ((double)fs.f_bavail * (double)fs.f_frsize < (double)need + margin) {
-		fprintf(stderr, "04-mmap: a %s test file does not fit in %s "
-			"(%s free)\n", size_format(need, a, sizeof(a)), folder,
-			size_format((size_t)((double)fs.f_bavail * fs.f_frsize),
-				    b, sizeof(b)));
-		return 0;
-	}
-	if (size_available_memory() < need + margin) {
-		fprintf(stderr, "04-mmap: a %s test file does not fit in the "
-			"page cache (%s available)\n",
-			size_format(need, a, sizeof(a)),
-			size_format(size_available_memory(), b, sizeof(b)));
-		return 0;
-	}
-	return 1;
+	return bench_check_disk(cfg, folder, 1) == 0 &&
+	       bench_check_memory(cfg, 1) == 0;
 }
 
 /* --- The test file ---------------------------------------------------------- */

@@ -347,9 +347,9 @@ def main():
     # allocated, in the words of the C harness (bench_check_memory).
     largest, have = max(sizes), available_memory()
     if largest + largest // 2 > have:
-        print(f"{BENCH}: the largest size, {format_size(largest)}, needs "
-              f"1.5 x {format_size(largest)} of memory; {format_size(have)} "
-              "is available", file=sys.stderr)
+        print(f"{BENCH}: the largest size, {format_size(largest)}, times "
+              f"1.5 needs {format_size(largest + largest // 2)} of memory; "
+              f"{format_size(have)} is available", file=sys.stderr)
         return 1
     out = open_csv(path)
     print(SCHEMA, file=out)

@@ -245,19 +245,57 @@ size_t bench_largest_size(const struct bench_config *cfg)
 	return largest;
 }
 
+/* Does `need` bytes fit in `available`, with BENCH_SPARE to spare? */
+static int fits(size_t need, size_t available)
+{
+	return need != SIZE_MAX && available >= BENCH_SPARE &&
+	       need <= available - BENCH_SPARE;
+}
+
+static void say_too_large(const char *bench, const char *asked, size_t need,
+			  size_t available, const char *what)
+{
+	char size[32], have[32];
+
+	if (need == SIZE_MAX)
+		fprintf(stderr, "%s: %s needs more bytes of %s than a size_t "
+			"holds; %s is available\n", bench, asked, what,
+			size_format(available, have, sizeof(have)));
+	else
+		fprintf(stderr, "%s: %s needs %s of %s; %s is available\n",
+			bench, asked, size_format(need, size, sizeof(size)),
+			what, size_format(available, have, sizeof(have)));
+}
+
 /* Does times * the largest size fit in available? If not, say so. */
 static int check_fits(const struct bench_config *cfg, size_t times,
 		      size_t available, const char *what)
 {
 	size_t largest = bench_largest_size(cfg), need;
-	char size[32], have[32];
+	char size[32], asked[96];
 
-	if (!__builtin_mul_overflow(largest, times, &need) && need <= available)
+	if (__builtin_mul_overflow(largest, times, &need))
+		need = SIZE_MAX;
+	if (fits(need, available))
 		return 0;
-	fprintf(stderr, "%s: the largest size, %s, needs %zu x %s of %s; "
-		"%s is available\n", cfg->bench,
-		size_format(largest, size, sizeof(size)), times, size, what,
-		size_format(available, have, sizeof(have)));
+	size_format(largest, size, sizeof(size));
+	if (times == 1)
+		snprintf(asked, sizeof(asked), "the largest size, %s,", size);
+	else
+		snprintf(asked, sizeof(asked), "the largest size, %s, times %zu",
+			 size, times);
+	say_too_large(cfg->bench, asked, need, available, what);
+	return -1;
+}
+
+int bench_check_bytes(const struct bench_config *cfg, const char *asked,
+		      size_t need)
+{
+	size_t available = size_available_memory();
+
+	if (fits(need, available))
+		return 0;
+	say_too_large(cfg->bench, asked, need, available, "memory");
 	return -1;
 }
 

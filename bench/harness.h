@@ -141,22 +141,32 @@ void bench_abandon(struct bench_run *run);
 
 /* --- Resource limits ------------------------------------------------------ */
 
+#define BENCH_SPARE ((size_t)64 << 20)	/* left free: 64 MiB */
+
 /*
  * Refuse a sweep the machine cannot hold, before anything is allocated or
  * written. Each takes `times`, how many bytes the program needs per byte
  * of its largest size (the source and two copies: 3), and checks that
- * times * the largest size in cfg fits in the memory available
- * (size_available_memory) or in the free disk of the folder dir
+ * times * the largest size in cfg, plus BENCH_SPARE, fits in the memory
+ * available (size_available_memory) or in the free disk of the folder dir
  * (size_available_disk). If it does not, it prints one line saying what
  * was asked and what is available:
  *
- *	01-photocopy: the largest size, 4 TiB, needs 3 x 4 TiB of memory; 19 GiB is available
+ *	01-photocopy: the largest size, 4 TiB, times 3 needs 12 TiB of memory; 19 GiB is available
  *
  * and returns -1; it returns 0 when the sweep fits.
  */
 int bench_check_memory(const struct bench_config *cfg, size_t times);
 int bench_check_disk(const struct bench_config *cfg, const char *dir,
 		     size_t times);
+
+/*
+ * The same for memory that does not grow in proportion to the size (a
+ * matrix of n x n): need bytes, described by `asked` ("four 512 x 512
+ * matrices"). need is SIZE_MAX when computing it overflowed.
+ */
+int bench_check_bytes(const struct bench_config *cfg, const char *asked,
+		      size_t need);
 
 /* The largest of cfg's sizes. */
 size_t bench_largest_size(const struct bench_config *cfg);

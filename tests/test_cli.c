@@ -305,6 +305,27 @@ static void benchmarks_refuse_sizes_beyond_memory(void **state)
 }
 
 /*
+ * 03-strides takes matrix sizes n and needs 4 * n * n * 8 bytes. For this n,
+ * n * n fits in 64 bits but n * n * 8 wraps around to 277 MiB: an
+ * allocation that succeeds, followed by a fill of n * n doubles into it.
+ */
+static void a_matrix_size_whose_bytes_wrap_is_refused(void **state)
+{
+	char *argv[] = { BUILD_DIR "/bench/03-strides", "--sizes", "1518500250",
+			 "--csv", "/dev/null", NULL };
+	struct outcome o;
+
+	(void)state;
+	if (access(argv[0], X_OK) != 0)
+		skip();
+	run(argv, &o);
+	if (!o.exited || o.status != 1 || count_lines(o.err) != 1)
+		fail_msg("03-strides --sizes 1518500250: want exit 1 and one "
+			 "line, got %d (signal %d):\n%s", o.status, o.signal,
+			 o.err);
+}
+
+/*
  * Interrupted (Ctrl-C, or SIGTERM from kill), a benchmark dies of the
  * signal and removes its temporary CSV; the CSV it was to replace is left
  * exactly as it was.
@@ -403,8 +424,7 @@ static void benchmarks_explain_themselves(void **state)
 static void tools_refuse_bad_arguments(void **state)
 {
 	static const char *const bad[][3] = {
-		{ NULL }, { "--bogus" }, { "-" }, { "--help=1" },
-		{ "a", "b" }, { "a", "b", "c" }, { "\xff\xfe" },
+		{ NULL }, { "--bogus" }, { "-x" }, { "--help=1" }, { "--\xff" },
 	};
 	char progs[MAX_PROGRAMS][512];
 	size_t n = find_programs(BUILD_DIR "/bench/tools", 2, progs);
@@ -465,6 +485,7 @@ static void tools_report_bad_files(void **state)
 		snprintf(path, sizeof(path), "%s/missing", dir);
 		expect_file_refused(progs[p], path, "missing", 0);
 		expect_file_refused(progs[p], dir, "a folder", 0);
+		expect_file_refused(progs[p], "\xff\xfe.missing", "not UTF-8", 0);
 		snprintf(path, sizeof(path), "%s/empty", dir);
 		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		assert_true(fd >= 0);
@@ -477,7 +498,7 @@ static void tools_report_bad_files(void **state)
 		unlink(path);
 	}
 	scratch_remove(dir);
-	cases_per_tool += 4;
+	cases_per_tool += 5;
 }
 
 /* --- Lesson programs ------------------------------------------------------ */
@@ -568,6 +589,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(benchmarks_refuse_bad_arguments),
 		cmocka_unit_test(benchmarks_refuse_sizes_beyond_memory),
+		cmocka_unit_test(a_matrix_size_whose_bytes_wrap_is_refused),
 		cmocka_unit_test(interrupted_benchmarks_remove_their_temporary_csv),
 		cmocka_unit_test(tools_refuse_bad_arguments),
 		cmocka_unit_test(tools_report_bad_files),
