@@ -197,7 +197,7 @@ static int shuffle_blocks(struct testfile *f)
 		return -1;
 	for (size_t i = 0; i < f->nblocks; i++)
 		f->order[i] = i * BLOCK;
-	for (size_t i = f->nblocks - 1; i > 0; i--) {
+	for (size_t i = f->nblocks; i-- > 1;) {	/* no wrap when nblocks is 0 */
 		size_t j = next_random(&state) % (i + 1), t = f->order[i];
 
 		f->order[i] = f->order[j];

@@ -191,7 +191,7 @@ static void step_slice(struct state *s, struct fuzz_input *in)
 
 	FUZZ_REFUSED(refused, w = strideview_slice(s->v, dim, start, stop, step));
 	FUZZ_CHECK(refused == !allowed);
-	if (refused)
+	if (refused || step == 0)	/* (step 0 is refused: for the analyser) */
 		return;
 	count = step > 0 ? ((wide)stop - start + step - 1) / step
 			 : ((wide)start - stop + (-(wide)step) - 1) / -(wide)step;

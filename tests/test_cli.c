@@ -85,7 +85,7 @@ static void scratch_remove(const char *dir)
 		return;
 	while ((e = readdir(d))) {
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
 		    unlink(path) < 0)
 			rmdir(path);
 	}

@@ -464,6 +464,8 @@ static void model_slice(struct model *m, size_t dim, ptrdiff_t start,
 
 	for (ptrdiff_t i = start; step > 0 ? i < stop : i > stop; i += step)
 		kept[n++] = m->off[dim][i];
+	/* n may be 0: then nothing of kept is read */
+	// cppcheck-suppress uninitvar
 	memcpy(m->off[dim], kept, n * sizeof(kept[0]));
 	m->shape[dim] = n;
 }

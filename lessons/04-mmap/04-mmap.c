@@ -157,7 +157,9 @@ static struct summed time_sum(uint64_t (*sum)(const char *, void *),
 {
 	double ns[101];
 	struct summed s;
-	long faults = measure_faults().minor;
+	long faults;
+
+	REQUIRE(runs >= 1 && runs <= (int)(sizeof(ns) / sizeof(ns[0])));
 
 	s.sum = sum(path, buf);
 	faults = measure_faults().minor;
