@@ -39,7 +39,7 @@ size_t fuzz_size_near(struct fuzz_input *in, size_t near)
 	case 0: return b;
 	case 1: return SIZE_MAX - b;
 	case 2: return (size_t)fuzz_u64(in);
-	default: return near + (size_t)(int8_t)b;	/* may wrap: on purpose */
+	default: return near + (size_t)(int8_t)b; /* may wrap: on purpose */
 	}
 }
 
@@ -55,7 +55,8 @@ void mock_assert(const int result, const char *const expression,
 	if (result)
 		return;
 	if (!fuzz_require_armed) {
-		fprintf(stderr, "%s:%d: REQUIRE(%s) failed outside FUZZ_REFUSED\n",
+		fprintf(stderr,
+			"%s:%d: REQUIRE(%s) failed outside FUZZ_REFUSED\n",
 			file, line, expression);
 		abort();
 	}

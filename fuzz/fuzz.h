@@ -45,7 +45,7 @@ uint64_t fuzz_u64(struct fuzz_input *in);
 size_t fuzz_size_near(struct fuzz_input *in, size_t near);
 
 /* Check a property; on failure print it and abort (libFuzzer saves the input). */
-#define FUZZ_CHECK(cond)                                                      \
+#define FUZZ_CHECK(cond) \
 	((cond) ? (void)0 : fuzz_failed(#cond, __FILE__, __LINE__))
 
 _Noreturn void fuzz_failed(const char *cond, const char *file, int line);
@@ -59,17 +59,17 @@ extern volatile bool fuzz_require_armed;
  * not a function: setjmp must be called in the frame that survives the jump.
  * Anything stmt assigns may be used only when refused is false.
  */
-#define FUZZ_REFUSED(refused, stmt)                                           \
-	do {                                                                  \
-		if (setjmp(fuzz_require_env) == 0) {                         \
-			fuzz_require_armed = true;                            \
-			stmt;                                                 \
-			fuzz_require_armed = false;                           \
-			(refused) = false;                                    \
-		} else {                                                      \
-			fuzz_require_armed = false;                           \
-			(refused) = true;                                     \
-		}                                                             \
+#define FUZZ_REFUSED(refused, stmt)                  \
+	do {                                         \
+		if (setjmp(fuzz_require_env) == 0) { \
+			fuzz_require_armed = true;   \
+			stmt;                        \
+			fuzz_require_armed = false;  \
+			(refused) = false;           \
+		} else {                             \
+			fuzz_require_armed = false;  \
+			(refused) = true;            \
+		}                                    \
 	} while (0)
 
 #endif

@@ -33,10 +33,10 @@
 #define MAX_STEPS 64
 
 struct state {
-	const unsigned char *buf;	/* the owner's bytes */
+	const unsigned char *buf; /* the owner's bytes */
 	size_t buflen;
-	struct byteview v;		/* the current view */
-	size_t offset;			/* where v starts in buf */
+	struct byteview v; /* the current view */
+	size_t offset;	   /* where v starts in buf */
 };
 
 /* The view lies inside the buffer, where the state says it does. */
@@ -99,7 +99,7 @@ static void step_split(struct state *s, struct fuzz_input *in)
 	for (size_t i = 0; i < s->v.len; i++)
 		delims += s->v.data[i] == delim;
 	while (byteview_split_next(&it, &field)) {
-		FUZZ_CHECK(fields <= delims);	/* it ends */
+		FUZZ_CHECK(fields <= delims); /* it ends */
 		FUZZ_CHECK(pos <= s->v.len && field.len <= s->v.len - pos);
 		FUZZ_CHECK(field.len == 0 || field.data == s->v.data + pos);
 		FUZZ_CHECK(byteview_find(field, delim) == field.len);
@@ -110,7 +110,7 @@ static void step_split(struct state *s, struct fuzz_input *in)
 	}
 	FUZZ_CHECK(fields == delims + 1);
 	FUZZ_CHECK(pos == s->v.len + 1);
-	FUZZ_CHECK(!byteview_split_next(&it, &field));	/* and stays ended */
+	FUZZ_CHECK(!byteview_split_next(&it, &field)); /* and stays ended */
 }
 
 static void step_find(struct state *s, struct fuzz_input *in)
@@ -136,7 +136,8 @@ static void step_trim(struct state *s)
 
 	FUZZ_CHECK(lo <= s->v.len && t.len <= s->v.len - lo);
 	if (t.len) {
-		FUZZ_CHECK(!is_white(t.data[0]) && !is_white(t.data[t.len - 1]));
+		FUZZ_CHECK(!is_white(t.data[0]) &&
+			   !is_white(t.data[t.len - 1]));
 		for (size_t i = 0; i < lo; i++)
 			FUZZ_CHECK(is_white(s->v.data[i]));
 		for (size_t i = lo + t.len; i < s->v.len; i++)
@@ -190,7 +191,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_input in = { data, size };
 	struct state s = { 0 };
-	size_t len = (fuzz_byte(&in) | (size_t)fuzz_byte(&in) << 8) % MAX_BUFFER;
+	size_t len =
+		(fuzz_byte(&in) | (size_t)fuzz_byte(&in) << 8) % MAX_BUFFER;
 	unsigned char *buf;
 
 	if (len > in.n)
@@ -200,7 +202,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	for (size_t i = 0; i < len; i++)
 		buf[i] = fuzz_byte(&in);
-	s = (struct state){ .buf = buf, .buflen = len,
+	s = (struct state){ .buf = buf,
+			    .buflen = len,
 			    .v = byteview_make(len ? buf : NULL, len) };
 	for (int n = 0; n < MAX_STEPS && in.n > 0; n++) {
 		switch (fuzz_byte(&in) % 7) {

@@ -22,14 +22,17 @@
 #include "fuzz.h"
 #include "size.h"
 
-#define CAP ((unsigned __int128)SIZE_MAX + 2)	/* "too large" in the model */
+#define CAP ((unsigned __int128)SIZE_MAX + 2) /* "too large" in the model */
 
 static int model_shift(char c)
 {
 	switch (c) {
-	case 'K': case 'k': return 10;
-	case 'M': case 'm': return 20;
-	case 'G': case 'g': return 30;
+	case 'K':
+	case 'k': return 10;
+	case 'M':
+	case 'm': return 20;
+	case 'G':
+	case 'g': return 30;
 	default: return -1;
 	}
 }
@@ -95,18 +98,18 @@ static void check_format(size_t n)
 	double back;
 
 	FUZZ_CHECK(size_format(n, buf, sizeof(buf)) == buf);
-	FUZZ_CHECK(strlen(buf) < sizeof(buf) - 1);	/* never truncated */
+	FUZZ_CHECK(strlen(buf) < sizeof(buf) - 1); /* never truncated */
 	back = reread(buf);
 	/* Whole numbers are exact: dividing by a power of two loses nothing. */
 	if (strchr(buf, '.'))
-		FUZZ_CHECK(back >= 0.95 * (double)n && back <= 1.05 * (double)n);
+		FUZZ_CHECK(back >= 0.95 * (double)n &&
+			   back <= 1.05 * (double)n);
 	else
 		FUZZ_CHECK(back == (double)n);
 }
 
 /* What size_parse_list should do: the items one by one, left to right. */
-static int model_list(const char *text, size_t *out, size_t max,
-		      size_t *count)
+static int model_list(const char *text, size_t *out, size_t max, size_t *count)
 {
 	size_t n = 0;
 
@@ -135,7 +138,7 @@ static int model_list(const char *text, size_t *out, size_t max,
 static void check_list(const char *text, size_t max)
 {
 	size_t want[64], count = 0, want_count = 0;
-	size_t *got = malloc(max * sizeof(*got));	/* exactly max: ASan guards */
+	size_t *got = malloc(max * sizeof(*got)); /* exactly max: ASan guards */
 	int model = model_list(text, want, max, &want_count);
 
 	FUZZ_CHECK(got != NULL);

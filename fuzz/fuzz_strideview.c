@@ -36,7 +36,7 @@
 
 typedef __int128 wide;
 
-#define HUGE_SPAN ((wide)1 << 100)	/* beyond any buffer; sums stay exact */
+#define HUGE_SPAN ((wide)1 << 100) /* beyond any buffer; sums stay exact */
 
 /* (shape - 1) * stride in 128 bits, clamped to +-HUGE_SPAN (shape > 0). */
 static wide span_of(size_t shape, ptrdiff_t stride)
@@ -106,7 +106,8 @@ static ptrdiff_t fuzz_stride(struct fuzz_input *in)
 
 static size_t fuzz_small(struct fuzz_input *in, size_t near)
 {
-	return fuzz_byte(in) % 4 ? fuzz_byte(in) % 17 : fuzz_size_near(in, near);
+	return fuzz_byte(in) % 4 ? fuzz_byte(in) % 17
+				 : fuzz_size_near(in, near);
 }
 
 /* Is everything about this view small, so that it must be made if inside? */
@@ -189,12 +190,14 @@ static void step_slice(struct state *s, struct fuzz_input *in)
 	struct strideview w;
 	wide count;
 
-	FUZZ_REFUSED(refused, w = strideview_slice(s->v, dim, start, stop, step));
+	FUZZ_REFUSED(refused,
+		     w = strideview_slice(s->v, dim, start, stop, step));
 	FUZZ_CHECK(refused == !allowed);
-	if (refused || step == 0)	/* (step 0 is refused: for the analyser) */
+	if (refused || step == 0) /* (step 0 is refused: for the analyser) */
 		return;
 	count = step > 0 ? ((wide)stop - start + step - 1) / step
-			 : ((wide)start - stop + (-(wide)step) - 1) / -(wide)step;
+			 : ((wide)start - stop + (-(wide)step) - 1) /
+				   -(wide)step;
 	FUZZ_CHECK((wide)w.shape[dim] == count);
 	FUZZ_CHECK(w.ndim == s->v.ndim);
 	if (count > 0 && !is_empty(w)) {
@@ -221,7 +224,7 @@ static void step_select(struct state *s, struct fuzz_input *in)
 	if (refused)
 		return;
 	FUZZ_CHECK(w.ndim == s->v.ndim - 1);
-	if (is_empty(s->v))	/* an empty view's data is never moved */
+	if (is_empty(s->v)) /* an empty view's data is never moved */
 		FUZZ_CHECK(w.data == s->v.data);
 	else
 		FUZZ_CHECK(w.data == s->v.data + (wide)i * s->v.strides[dim]);
@@ -240,8 +243,10 @@ static void step_transpose(struct state *s, struct fuzz_input *in)
 	FUZZ_CHECK(refused == !(a < s->v.ndim && b < s->v.ndim));
 	if (refused)
 		return;
-	FUZZ_CHECK(w.shape[a] == s->v.shape[b] && w.strides[a] == s->v.strides[b]);
-	FUZZ_CHECK(w.shape[b] == s->v.shape[a] && w.strides[b] == s->v.strides[a]);
+	FUZZ_CHECK(w.shape[a] == s->v.shape[b] &&
+		   w.strides[a] == s->v.strides[b]);
+	FUZZ_CHECK(w.shape[b] == s->v.shape[a] &&
+		   w.strides[b] == s->v.strides[a]);
 	check_inside(s, w);
 	s->v = w;
 }
@@ -255,12 +260,14 @@ static void step_at(struct state *s, struct fuzz_input *in)
 	wide want = 0;
 
 	for (size_t d = 0; d < s->v.ndim; d++) {
-		index[d] = fuzz_byte(in) % 8 ? fuzz_u64(in) % (s->v.shape[d] + 1)
-					     : fuzz_size_near(in, s->v.shape[d]);
+		index[d] = fuzz_byte(in) % 8
+				   ? fuzz_u64(in) % (s->v.shape[d] + 1)
+				   : fuzz_size_near(in, s->v.shape[d]);
 		if (s->v.shape[d] == 0 && fuzz_byte(in) % 2 == 0)
 			index[d] = 0;
 		allowed &= index[d] < s->v.shape[d];
-		if (index[d] < s->v.shape[d])	/* then the product is proved small */
+		if (index[d] <
+		    s->v.shape[d]) /* then the product is proved small */
 			want += (wide)index[d] * s->v.strides[d];
 	}
 	FUZZ_REFUSED(refused, p = strideview_at(s->v, index));
@@ -291,7 +298,7 @@ static void step_pack(struct state *s)
 				  s->v.itemsize) == 0);
 		if (strideview_is_contiguous(s->v))
 			FUZZ_CHECK(item == s->v.data + k * s->v.itemsize);
-		for (size_t d = s->v.ndim; d-- > 0;) {	/* C order: last first */
+		for (size_t d = s->v.ndim; d-- > 0;) { /* C order: last first */
 			if (++index[d] < s->v.shape[d])
 				break;
 			index[d] = 0;
@@ -304,7 +311,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_input in = { data, size };
 	struct state s = { 0 };
-	size_t len = (fuzz_byte(&in) | (size_t)fuzz_byte(&in) << 8) % MAX_BUFFER;
+	size_t len =
+		(fuzz_byte(&in) | (size_t)fuzz_byte(&in) << 8) % MAX_BUFFER;
 	unsigned char *buf = malloc(len ? len : 1);
 
 	if (!buf)
