@@ -38,13 +38,17 @@ int main(int argc, char **argv)
 	}
 	buf = aligned_alloc(4096, BUFFER);
 	fd = open(argv[1], O_RDONLY | O_CLOEXEC);
-	if (!buf || fd < 0 || fileio_sum(fd, buf, BUFFER, &sum) < 0) {
-		fprintf(stderr, "sum-read: cannot read %s: %s\n", argv[1],
-			strerror(errno));
-		return 1;
-	}
+	if (!buf || fd < 0 || fileio_sum(fd, buf, BUFFER, &sum) < 0)
+		goto out_fail;
 	close(fd);
 	free(buf);
 	printf("%016" PRIx64 "\n", sum);
 	return 0;
+out_fail:
+	fprintf(stderr, "sum-read: cannot read %s: %s\n", argv[1],
+		strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return 1;
 }
