@@ -29,6 +29,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "checksum.h"
 #include "demo.h"
 #include "fileio.h"
@@ -41,6 +42,7 @@
 #define SMALL ((size_t)4 << 10)
 #define BUFFER ((size_t)1 << 20)
 #define PAGE 4096
+#define MAX_RUNS 101
 
 static const char *prog = "04-mmap";
 
@@ -155,10 +157,11 @@ static int compare_doubles(const void *a, const void *b)
 static struct summed time_sum(uint64_t (*sum)(const char *, void *),
 			      const char *path, void *buf, int runs)
 {
-	double ns[101];
+	double ns[MAX_RUNS];
 	struct summed s;
-	long faults = measure_faults().minor;
+	long faults;
 
+	REQUIRE(runs > 0 && runs <= MAX_RUNS);
 	s.sum = sum(path, buf);
 	faults = measure_faults().minor;
 	for (int i = 0; i < runs; i++) {
@@ -393,6 +396,8 @@ int main(int argc, char **argv)
 	if (make_folder() < 0)
 		die("cannot make a folder for test files");
 	if (!args.trap) {
+		printf("Lesson 04: mmap, the filing cabinet the whole office "
+		       "shares\n");
 		step_read_or_map();
 		step_private();
 		step_shared();
