@@ -11,6 +11,7 @@
 data = csv('04-mmap')
 per_mib(v) = is(v) ? column(15) / (column(3) / 1048576.0) : NaN
 
+set xlabel 'size of the file'
 set title heading('mmap pays in page faults, but the kernel maps many pages per fault')
 set ylabel 'minor faults per MiB read'
 set logscale y 10
