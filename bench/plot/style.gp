@@ -30,6 +30,7 @@ set grid lc rgb '#dddddd' lw 1
 set key top left box opaque samplen 3 Left reverse width 1
 set border lw 1.5
 set tics nomirror
+set errorbars dt solid lw 1.5	# bars stay solid under dashed lines
 
 # The size axis: powers of two, labelled the way people say them.
 set logscale x 2

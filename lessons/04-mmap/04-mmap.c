@@ -107,7 +107,11 @@ static void write_file(const char *path, size_t size, const char *pattern)
 	for (size_t done = 0; done < size; done += sizeof(chunk)) {
 		size_t n = size - done < sizeof(chunk) ? size - done : sizeof(chunk);
 
-		if (write(fd, chunk, n) != (ssize_t)n)
+		ssize_t wrote = write(fd, chunk, n);
+
+		if (wrote >= 0 && (size_t)wrote != n)
+			errno = ENOSPC;	/* a short write: the disk is full */
+		if (wrote < 0 || (size_t)wrote != n)
 			die("cannot write a test file");
 	}
 	if (fsync(fd) < 0 || close(fd) < 0)
@@ -317,6 +321,10 @@ static void step_shared(void)
 	}
 	if (waitpid(child, &status, 0) < 0)
 		die("cannot wait for the child");
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		errno = ECHILD;
+		die("the child did not finish its write");
+	}
 	printf("  child %ld wrote through its mapping and exited\n",
 	       (long)child);
 	printf("  the parent's mapping reads:  \"%.20s\"\n", mf.data);

@@ -15,7 +15,7 @@ import time
 import workbench
 
 step = int(os.environ.get("DEMO_NEXT_STEP", "1"))
-first = True
+first = step == 1       # continuing the C driver's steps: pause before ours too
 
 
 def demo_step(title):
