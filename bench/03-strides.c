@@ -16,20 +16,24 @@
  *                     each use takes a view of lines the last uses did not
  *                     touch, as a program that meets its data for the first
  *                     time would.
- *   matmul-by-column  ns per product C = A B of two N x N matrices of
- *   matmul-transposed-copy  doubles, walking B by column through a view,
- *                     or first packing B transposed so that every dot
- *                     product reads two rows (Drepper, "What Every
- *                     Programmer Should Know About Memory", 6.2.1). param N.
+ *   matmul-by-column  ns per band of 32 rows of a product C = A B of two
+ *   matmul-transposed-copy  N x N matrices of doubles, param "N=1024;rows=32":
+ *                     B walked by column through a view, or read as rows of
+ *                     a copy of B transposed (Drepper, "What Every
+ *                     Programmer Should Know About Memory", 6.2.1).
  *
- * --sizes lists the matrix orders N (default 256,512; --quick 256). A
- * product of order 1024 walked by column takes about 3.5 s here, and the
- * harness runs each variant at least 14 times (set-up, calibration, warm-up
- * and 11 samples), so N = 1000 and 1024 are a separate run of about two
- * minutes:
+ * Why a band: one whole product of order 1024 walked by column takes about
+ * 4 s here, and the harness runs each variant at least 14 times. Every row
+ * of C reads all of B in the same order, so a band of R rows walks B
+ * exactly as the whole product does, R times instead of N: one operation
+ * is R / N of a product, and a whole product costs the median times N / R.
+ * The transposed copy is made whole once in setup (its extra_bytes), and
+ * every operation then repacks the next R of B's N columns, round and
+ * round: N / R operations make one transposed copy and one product, which
+ * is exactly the work of a whole product with its copy.
  *
- *	build/bench/03-strides --sizes 1000,1024 --csv bench/results/03-strides-big.csv
- *
+ * --sizes lists the orders N (default 256,512,1000,1024; --quick 1024):
+ * 1000 beside 1024 shows what a power of two does to a column walk.
  * The stride and reuse sweeps are the same for every --sizes; --quick
  * measures fewer strides and reuse counts.
  */
@@ -166,17 +170,29 @@ static int sweep_reuse(struct bench_run *run, unsigned char *buf, int quick)
 
 /* --- Variants matmul-by-column and matmul-transposed-copy --------------- */
 
+/*
+ * One operation is a band of BAND_ROWS rows of a product of order n, n / R
+ * of the whole (see the top of this file). Both variants compute the same
+ * first rows of C every time, so their checksums can be compared.
+ */
+#define BAND_ROWS ((size_t)32)
+
 struct matmul_ctx {
 	struct strideview a, b;	/* n x n, row by row */
-	double *c;		/* the product */
+	double *c;		/* the product (only the band is written) */
 	double *bt;		/* transposed-copy's packed B^T */
+	size_t next;		/* transposed-copy: the next column to repack */
 };
 
-static uint64_t product_checksum(const struct matmul_ctx *m)
+static size_t order(const struct matmul_ctx *m)
+{
+	return m->a.shape[0];
+}
+
+static uint64_t band_checksum(const struct matmul_ctx *m)
 {
 	escape(m->c);
-	return checksum_bytes(m->c, m->a.shape[0] * m->a.shape[0] *
-			      sizeof(double));
+	return checksum_bytes(m->c, BAND_ROWS * order(m) * sizeof(double));
 }
 
 static uint64_t run_by_column(void *arg, uint64_t iters)
@@ -184,26 +200,48 @@ static uint64_t run_by_column(void *arg, uint64_t iters)
 	struct matmul_ctx *m = arg;
 
 	while (iters-- > 0)
-		stridewalk_matmul_by_column(m->c, m->a, m->b);
-	return product_checksum(m);
+		stridewalk_matmul_rows_by_column(m->c, m->a, m->b, 0, BAND_ROWS);
+	return band_checksum(m);
 }
 
-/* The transposed copy is made inside every product: it is part of the cost. */
+/* Repack the next BAND_ROWS columns of B into B^T, going round B: every
+ * n / BAND_ROWS operations the whole transposed copy is made once. */
+static void repack_band(struct matmul_ctx *m)
+{
+	size_t n = order(m), lo = m->next, hi = lo + BAND_ROWS;
+
+	if (hi <= n) {
+		stridewalk_transpose_columns(m->bt, m->b, lo, hi);
+	} else {
+		stridewalk_transpose_columns(m->bt, m->b, lo, n);
+		stridewalk_transpose_columns(m->bt, m->b, 0, hi - n);
+	}
+	m->next = hi % n;
+}
+
 static uint64_t run_transposed_copy(void *arg, uint64_t iters)
 {
 	struct matmul_ctx *m = arg;
 
-	while (iters-- > 0)
-		stridewalk_matmul_transposed_copy(m->c, m->a, m->b, m->bt);
-	return product_checksum(m);
+	while (iters-- > 0) {
+		repack_band(m);
+		stridewalk_matmul_rows_transposed(m->c, m->a, m->bt, 0,
+						  BAND_ROWS);
+	}
+	return band_checksum(m);
 }
 
+/* The whole of B^T once, before any band reads it: the extra paper. */
 static int setup_transposed(void *arg)
 {
 	struct matmul_ctx *m = arg;
 
 	m->bt = bench_alloc(strideview_nbytes(m->b));
-	return m->bt ? 0 : -1;
+	if (!m->bt)
+		return -1;
+	stridewalk_transpose_columns(m->bt, m->b, 0, order(m));
+	m->next = 0;
+	return 0;
 }
 
 static void teardown_transposed(void *arg)
@@ -237,7 +275,7 @@ static int compare_products(struct bench_run *run, size_t n, const double *a,
 		  .setup = setup_transposed, .teardown = teardown_transposed,
 		  .ctx = &tr, .reads_data = 1 },
 	};
-	char param[32];
+	char param[48];
 
 	if (strideview_init_contiguous(&col.a, a, bytes, sizeof(double), 2,
 				       shape) < 0 ||
@@ -249,17 +287,25 @@ static int compare_products(struct bench_run *run, size_t n, const double *a,
 	}
 	tr = col;
 	tr.c = c2;
-	snprintf(param, sizeof(param), "%zu", n);
+	snprintf(param, sizeof(param), "N=%zu;rows=%zu", n, BAND_ROWS);
 	return bench_measure(run, bytes, param, v, COUNT(v), NULL);
 }
 
 static int measure_matmul(struct bench_run *run, size_t n)
 {
 	size_t bytes = n * n * sizeof(double);
-	double *a = random_matrix(n, 1), *b = random_matrix(n, 2);
-	double *c1 = bench_alloc(bytes), *c2 = bench_alloc(bytes);
+	double *a, *b, *c1, *c2;
 	int status = -1;
 
+	if (n < BAND_ROWS) {
+		fprintf(stderr, "03-strides: N = %zu: a band has %zu rows, "
+			"so N must be at least that\n", n, BAND_ROWS);
+		return -1;
+	}
+	a = random_matrix(n, 1);
+	b = random_matrix(n, 2);
+	c1 = bench_alloc(bytes);
+	c2 = bench_alloc(bytes);
 	if (a && b && c1 && c2)
 		status = compare_products(run, n, a, b, c1, c2);
 	else
@@ -275,8 +321,8 @@ static int measure_matmul(struct bench_run *run, size_t n)
 /* --- The run ------------------------------------------------------------ */
 
 /*
- * The most memory the run holds at once: the stride buffer and four n x n
- * matrices of doubles at the largest n. SIZE_MAX if that overflows, as it
+ * The most memory the run holds at once: the stride buffer and five n x n
+ * matrices of doubles at the largest n (a, b, two products, b transposed). SIZE_MAX if that overflows, as it
  * would for --sizes 4G (n * n * 8 wraps around size_t).
  */
 static size_t sweep_bytes(const struct bench_config *cfg)
@@ -284,7 +330,7 @@ static size_t sweep_bytes(const struct bench_config *cfg)
 	size_t n = bench_largest_size(cfg), bytes;
 
 	if (__builtin_mul_overflow(n, n, &bytes) ||
-	    __builtin_mul_overflow(bytes, 4 * sizeof(double), &bytes) ||
+	    __builtin_mul_overflow(bytes, 5 * sizeof(double), &bytes) ||
 	    __builtin_add_overflow(bytes, (size_t)BUFFER_BYTES, &bytes))
 		return SIZE_MAX;
 	return bytes;
@@ -297,8 +343,9 @@ int main(int argc, char **argv)
 	unsigned char *buf;
 	size_t steps;
 
-	bench_parse_args(&cfg, argc, argv, "03-strides", "256,512", "256");
-	if (bench_check_bytes(&cfg, "the run, with four matrices of the "
+	bench_parse_args(&cfg, argc, argv, "03-strides", "256,512,1000,1024",
+			 "1024");
+	if (bench_check_bytes(&cfg, "the run, with five matrices of the "
 			      "largest size,", sweep_bytes(&cfg)) < 0)
 		return 1;
 	steps = (cfg.quick ? COUNT(quick_strides) : COUNT(full_strides)) +

@@ -331,7 +331,7 @@ static struct bench_variant mapping(const char *name, struct way *w,
 {
 	return (struct bench_variant){
 		.name = name, .run = run, .ctx = w, .reads_data = 1,
-		.bytes_per_op = w->file->size,
+		.bytes_per_op = w->file->size, .faults_expected = 1,
 	};
 }
 

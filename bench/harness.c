@@ -544,7 +544,7 @@ static int compare_variants(const struct bench_config *cfg, size_t size,
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		summarise(&v[i], &t[i], size, samples, &r[i]);
-		if (t[i].faulted_batches > 0)
+		if (t[i].faulted_batches > 0 && !v[i].faults_expected)
 			fprintf(stderr, "  warning: %s at %zu bytes page-faulted "
 				"in %d of %d timed batches\n", v[i].name, size,
 				t[i].faulted_batches, samples);

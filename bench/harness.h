@@ -90,6 +90,7 @@ struct bench_variant {
 	void *ctx;
 	int reads_data;		/* checksum must agree with the others that do */
 	size_t bytes_per_op;	/* payload copied or read per operation; 0: none */
+	int faults_expected;	/* faulting is what it measures (mmap): no warning */
 };
 
 /* The figures for one variant at one size, as written to the CSV. */

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 static uint64_t bytes_copied;
+static uint64_t allocations;
 
 uint64_t measure_now_ns(void)
 {
@@ -126,4 +127,15 @@ uint64_t measure_bytes_copied(void)
 void measure_reset_copied(void)
 {
 	bytes_copied = 0;
+	allocations = 0;
+}
+
+void measure_count_allocation(void)
+{
+	allocations++;
+}
+
+uint64_t measure_allocations(void)
+{
+	return allocations;
 }

@@ -11,7 +11,8 @@
  *   2. Barriers:       escape, clobber
  *   3. Faults, memory: measure_faults, measure_resident_bytes,
  *                      measure_anonymous_bytes, measure_page_size
- *   4. Copy counter:   measure_copy, measure_bytes_copied, measure_reset_copied
+ *   4. Copy counter:   measure_copy, measure_bytes_copied, measure_reset_copied,
+ *                      measure_count_allocation, measure_allocations
  *
  * Invariants: measure_now_ns never goes backwards; the copy counter only
  * grows, until measure_reset_copied sets it back to zero. The counter is one
@@ -99,5 +100,14 @@ void measure_count_copied(size_t n);
 uint64_t measure_bytes_copied(void);
 
 void measure_reset_copied(void);
+
+/*
+ * A second counter, of allocations made for copies: a function that takes
+ * new memory to hold a photocopy (records' copy of each field) counts it
+ * here, so "one malloc per field" is a measured figure, not a computed one.
+ * measure_reset_copied resets it too.
+ */
+void measure_count_allocation(void);
+uint64_t measure_allocations(void);
 
 #endif

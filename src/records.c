@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "check.h"
+#include "measure.h"
 
 /* --- The text ------------------------------------------------------------------ */
 
@@ -160,6 +161,7 @@ static const unsigned char *copy_field(struct byteview f)
 
 	if (!copy)
 		return NULL;
+	measure_count_allocation();
 	byteview_copy(copy, f);
 	copy[f.len] = '\0';
 	return copy;

@@ -159,13 +159,14 @@ static void require_square(double *c, struct strideview a, struct strideview b)
 		b.shape[1] == a.shape[0]);
 }
 
-void stridewalk_matmul_by_column(double *c, struct strideview a,
-				 struct strideview b)
+void stridewalk_matmul_rows_by_column(double *c, struct strideview a,
+				      struct strideview b, size_t lo, size_t hi)
 {
 	size_t n = a.shape[0];
 
 	require_square(c, a, b);
-	for (size_t i = 0; i < n; i++) {
+	REQUIRE(lo <= hi && hi <= n);
+	for (size_t i = lo; i < hi; i++) {
 		struct strideview row = strideview_select(a, 0, i);
 
 		for (size_t j = 0; j < n; j++)
@@ -174,24 +175,52 @@ void stridewalk_matmul_by_column(double *c, struct strideview a,
 	}
 }
 
-void stridewalk_matmul_transposed_copy(double *c, struct strideview a,
-				       struct strideview b, double *bt)
+/* Column j of b, packed, is row j of bt: its n items in order. */
+void stridewalk_transpose_columns(double *bt, struct strideview b, size_t lo,
+				  size_t hi)
+{
+	size_t n = b.shape[0];
+
+	REQUIRE(bt != NULL && b.ndim == 2 && b.shape[1] == n);
+	REQUIRE(b.itemsize == sizeof(double));
+	REQUIRE(lo <= hi && hi <= n);
+	for (size_t j = lo; j < hi; j++)
+		strideview_pack(bt + j * n, strideview_select(b, 1, j));
+}
+
+void stridewalk_matmul_rows_transposed(double *c, struct strideview a,
+				       const double *bt, size_t lo, size_t hi)
 {
 	size_t n = a.shape[0];
 	struct strideview t;
 
-	require_square(c, a, b);
-	strideview_pack(bt, strideview_transpose(b, 0, 1));
+	REQUIRE(bt != NULL);
 	if (strideview_init_contiguous(&t, bt, n * n * sizeof(double),
 				       sizeof(double), 2, a.shape) < 0) {
 		perror("stridewalk: a view of the transposed copy");
 		abort();	/* n * n doubles always hold an n x n matrix */
 	}
-	for (size_t i = 0; i < n; i++) {
+	require_square(c, a, t);
+	REQUIRE(lo <= hi && hi <= n);
+	for (size_t i = lo; i < hi; i++) {
 		struct strideview row = strideview_select(a, 0, i);
 
 		for (size_t j = 0; j < n; j++)
 			c[i * n + j] = stridewalk_dot(row,
 						      strideview_select(t, 0, j));
 	}
+}
+
+void stridewalk_matmul_by_column(double *c, struct strideview a,
+				 struct strideview b)
+{
+	stridewalk_matmul_rows_by_column(c, a, b, 0, a.shape[0]);
+}
+
+void stridewalk_matmul_transposed_copy(double *c, struct strideview a,
+				       struct strideview b, double *bt)
+{
+	require_square(c, a, b);
+	stridewalk_transpose_columns(bt, b, 0, b.shape[0]);
+	stridewalk_matmul_rows_transposed(c, a, bt, 0, a.shape[0]);
 }

@@ -96,4 +96,25 @@ void stridewalk_matmul_by_column(double *c, struct strideview a,
 void stridewalk_matmul_transposed_copy(double *c, struct strideview a,
 				       struct strideview b, double *bt);
 
+/*
+ * The same work a band at a time, so that a benchmark can time a part of a
+ * large product (0 <= lo <= hi <= n):
+ *
+ *   stridewalk_matmul_rows_by_column   rows [lo, hi) of c = a b
+ *   stridewalk_transpose_columns       rows [lo, hi) of bt = columns
+ *                                      [lo, hi) of b (a photocopy, counted)
+ *   stridewalk_matmul_rows_transposed  rows [lo, hi) of c, reading bt; all
+ *                                      n rows of bt must have been packed
+ *
+ * Every row of c reads all of b (or bt), so a band of rows walks b exactly
+ * as the whole product does, hi - lo times instead of n times.
+ */
+void stridewalk_matmul_rows_by_column(double *c, struct strideview a,
+				      struct strideview b, size_t lo,
+				      size_t hi);
+void stridewalk_transpose_columns(double *bt, struct strideview b, size_t lo,
+				  size_t hi);
+void stridewalk_matmul_rows_transposed(double *c, struct strideview a,
+				       const double *bt, size_t lo, size_t hi);
+
 #endif

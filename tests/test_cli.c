@@ -305,7 +305,7 @@ static void benchmarks_refuse_sizes_beyond_memory(void **state)
 }
 
 /*
- * 03-strides takes matrix sizes n and needs 4 * n * n * 8 bytes. For this n,
+ * 03-strides takes matrix sizes n and needs 5 * n * n * 8 bytes. For this n,
  * n * n fits in 64 bits but n * n * 8 wraps around to 277 MiB: an
  * allocation that succeeds, followed by a fill of n * n doubles into it.
  */

@@ -60,8 +60,11 @@ static void the_copy_counter_counts_copies_only(void **state)
 	assert_string_equal(dst, "report");
 	measure_count_copied(28);
 	assert_int_equal(measure_bytes_copied(), 128);
+	measure_count_allocation();
+	assert_int_equal(measure_allocations(), 1);
 	measure_reset_copied();
 	assert_int_equal(measure_bytes_copied(), 0);
+	assert_int_equal(measure_allocations(), 0);
 }
 
 static void checksum_depends_on_every_byte(void **state)

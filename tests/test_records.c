@@ -139,6 +139,7 @@ static void views_point_into_the_text_and_copy_nothing(void **state)
 	for (size_t i = 0; i < 3 * RECORDS_COLUMNS; i++)
 		assert_true(inside(t.fields[i], v));
 	assert_int_equal(measure_bytes_copied(), 0);
+	assert_int_equal(measure_allocations(), 0);
 	records_table_release(&t);
 }
 
@@ -157,6 +158,7 @@ static void copies_live_elsewhere_and_are_counted(void **state)
 		assert_false(inside(t.fields[i], v));
 	assert_true(byteview_equal(t.fields[RECORDS_CITY], text("oslo")));
 	assert_int_equal(measure_bytes_copied(), field_bytes);
+	assert_int_equal(measure_allocations(), 3 * RECORDS_COLUMNS);
 	records_table_release(&t);
 }
 

@@ -104,32 +104,73 @@ static void items_carry_on_across_views(void **state)
 	assert_int_equal(t.next, 0);
 }
 
+/* Two N x N matrices of small whole numbers and their views: every product
+ * and every sum is exact. */
+static void two_matrices(double a[N][N], double b[N][N], struct strideview *va,
+			 struct strideview *vb)
+{
+	for (size_t i = 0; i < N; i++)
+		for (size_t j = 0; j < N; j++) {
+			a[i][j] = (double)(i * 3 + j) - 4;
+			b[i][j] = (double)(i * j % 5) - 2;
+		}
+	assert_int_equal(strideview_init_contiguous(va, a, N * N * 8, 8, 2,
+						    (size_t[]){ N, N }), 0);
+	assert_int_equal(strideview_init_contiguous(vb, b, N * N * 8, 8, 2,
+						    (size_t[]){ N, N }), 0);
+}
+
 static void both_products_match_the_textbook_loop(void **state)
 {
 	double a[N][N], b[N][N], want[N][N], c1[N][N], c2[N][N], bt[N][N];
 	struct strideview va, vb;
 
 	(void)state;
-	for (size_t i = 0; i < N; i++)
-		for (size_t j = 0; j < N; j++) {
-			a[i][j] = (double)(i * 3 + j) - 4;
-			b[i][j] = (double)(i * j % 5) - 2;
-		}
+	two_matrices(a, b, &va, &vb);
 	for (size_t i = 0; i < N; i++)
 		for (size_t j = 0; j < N; j++) {
 			want[i][j] = 0;
 			for (size_t k = 0; k < N; k++)
 				want[i][j] += a[i][k] * b[k][j];
 		}
-	assert_int_equal(strideview_init_contiguous(&va, a, sizeof(a), 8, 2,
-						    (size_t[]){ N, N }), 0);
-	assert_int_equal(strideview_init_contiguous(&vb, b, sizeof(b), 8, 2,
-						    (size_t[]){ N, N }), 0);
 	stridewalk_matmul_by_column(&c1[0][0], va, vb);
 	stridewalk_matmul_transposed_copy(&c2[0][0], va, vb, &bt[0][0]);
 	assert_memory_equal(c1, want, sizeof(want));
 	assert_memory_equal(c2, want, sizeof(want));
 	assert_float_equal(bt[1][3], b[3][1], 0);
+}
+
+static void bands_of_rows_make_the_same_product(void **state)
+{
+	double a[N][N], b[N][N], whole[N][N], c1[N][N], c2[N][N], bt[N][N];
+	struct strideview va, vb;
+
+	(void)state;
+	two_matrices(a, b, &va, &vb);
+	stridewalk_matmul_by_column(&whole[0][0], va, vb);
+	/* Two bands of B^T, two bands of C, in an order a benchmark might use. */
+	stridewalk_transpose_columns(&bt[0][0], vb, 2, N);
+	stridewalk_transpose_columns(&bt[0][0], vb, 0, 2);
+	for (size_t lo = 0; lo < N; lo += 2) {
+		size_t hi = lo + 2 < N ? lo + 2 : N;
+
+		stridewalk_matmul_rows_by_column(&c1[0][0], va, vb, lo, hi);
+		stridewalk_matmul_rows_transposed(&c2[0][0], va, &bt[0][0], lo, hi);
+	}
+	assert_memory_equal(c1, whole, sizeof(whole));
+	assert_memory_equal(c2, whole, sizeof(whole));
+}
+
+static void a_band_past_the_last_row_is_refused(void **state)
+{
+	double a[N][N] = { { 0 } }, c[N][N];
+	struct strideview va;
+
+	(void)state;
+	assert_int_equal(strideview_init_contiguous(&va, a, sizeof(a), 8, 2,
+						    (size_t[]){ N, N }), 0);
+	expect_assert_failure(stridewalk_matmul_rows_by_column(&c[0][0], va,
+							       va, 1, N + 1));
 }
 
 int main(void)
@@ -141,6 +182,8 @@ int main(void)
 		cmocka_unit_test(packed_and_viewed_uses_agree_on_the_sum),
 		cmocka_unit_test(items_carry_on_across_views),
 		cmocka_unit_test(both_products_match_the_textbook_loop),
+		cmocka_unit_test(bands_of_rows_make_the_same_product),
+		cmocka_unit_test(a_band_past_the_last_row_is_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,4 +1,5 @@
 # How much new memory does each way need, for the size it hands over?
+set xlabel 'size of the pages copied or handed over'
 set title heading('A photocopy needs as much new memory as it copies; a view needs none')
 set ylabel 'extra memory / size'
 set yrange [0:1.6]

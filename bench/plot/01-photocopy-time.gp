@@ -1,4 +1,5 @@
 # How long does each way take, as the report grows?
+set xlabel 'size of the pages copied or handed over'
 set title heading('Copying grows with size; handing over does not')
 set logscale y 10
 set format y '10^{%L}'

@@ -1,5 +1,5 @@
 # How long does loading the whole text take, each way, as the text grows?
-set title heading('Both ways grow with the text; copying every field takes about 4x as long')
+set title heading('Both ways grow with the text; copying every field takes several times as long')
 set logscale y 10
 set format y '10^{%L}'
 set ylabel 'time per load, ms (median, bars p25-p75)'

@@ -1,23 +1,24 @@
 # Multiply two N x N matrices: walk B by column, or copy B transposed first?
-# N = 1000 and 1024 are a separate run (see bench/03-strides.c) whose CSV,
-# 03-strides-big.csv, is drawn too when it exists.
+# One operation in the CSV is a band of rows of C (param "N=1024;rows=32");
+# a whole product is N / rows bands, so the time of one is the band's
+# median times N / rows (bench/03-strides.c says why that is fair).
 set title heading('The transposed copy never lost; it won most where N is a power of two')
-# One slot per N measured here: 1000 and 1024 are close in size, far apart
-# in behaviour, and must not sit on top of each other.
+# One slot per N: 1000 and 1024 are close in size, far apart in behaviour,
+# and must not sit on top of each other.
 unset logscale x
 set xtics ('256' 0, '512' 1, '1000' 2, '1024' 3) norotate
 set xrange [-0.5:3.5]
+nof(s) = int(substr(s, 3, strstrt(s, ';') - 1))
+rowsof(s) = int(substr(s, strstrt(s, 'rows=') + 5, strlen(s)))
 slot(n) = n == 256 ? 0 : n == 512 ? 1 : n == 1000 ? 2 : n == 1024 ? 3 : NaN
-set xlabel 'N (two N x N matrices of doubles; 1000 and 1024 from 03-strides-big.csv)'
+whole(col) = column(col) * nof(strcol(4)) / rowsof(strcol(4)) / 1e6
+set xlabel 'N (N x N doubles); timed a band of rows at a time, scaled by N / rows'
 set logscale y 10
-set format y '10^{%L}'
-set ylabel 'ns per product (median, bars p25-p75)'
+set ylabel 'ms per product (median, bars p25-p75)'
 set key top left
-files = csv('03-strides')
-big = csv('03-strides-big')
-if (system('test -r '.big.' && echo yes') eq 'yes') { files = files.' '.big }
 set datafile missing 'NaN'
 shift(v) = v eq 'matmul-by-column' ? -0.06 : 0.06
-plot for [v in 'matmul-by-column matmul-transposed-copy'] '< cat '.files \
-	using (is(v) ? slot(column(4)) + shift(v) : NaN):(only(v, 9)):(only(v, 8)):(only(v, 10)) \
+matmul(v) = is(v) && strstrt(strcol(4), 'N=') == 1
+plot for [v in 'matmul-by-column matmul-transposed-copy'] csv('03-strides') \
+	using (matmul(v) ? slot(nof(strcol(4))) + shift(v) : NaN):(matmul(v) ? whole(9) : NaN):(matmul(v) ? whole(8) : NaN):(matmul(v) ? whole(10) : NaN) \
 	with yerrorbars title v

@@ -7,6 +7,7 @@
 data = csv('04-mmap')
 onlyp(v, p, col) = (is(v) && strcol(4) eq p) ? column(col) : NaN
 
+set xlabel 'size of the file'
 set title heading('Cold, the disk sets the pace: read and mmap come out close')
 set ylabel 'GB/s of file summed (1 GB = 10^9 bytes)'
 set logscale y 10

@@ -11,11 +11,12 @@
 data = csv('04-mmap')
 per_mib(v) = is(v) ? column(15) / (column(3) / 1048576.0) : NaN
 
+set xlabel 'size of the file'
 set title heading('mmap pays in page faults, but the kernel maps many pages per fault')
 set ylabel 'minor faults per MiB read'
 set logscale y 10
 set offsets graph 0.03, graph 0.03, 0, 0
-set key top right
+set key bottom right
 set arrow from graph 0, first 256 to graph 1, first 256 nohead dt 2 lw 2 lc rgb '#777777'
 set label 'one fault per 4 KiB page' at graph 0.02, first 256 offset 0, 0.8 tc rgb '#555555'
 

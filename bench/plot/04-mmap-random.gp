@@ -5,6 +5,7 @@
 
 data = csv('04-mmap')
 
+set xlabel 'size of the file'
 set title heading('Random 4 KiB blocks: pread pays a system call per block, a mapping does not')
 set ylabel 'GB/s of file summed (1 GB = 10^9 bytes)'
 set offsets graph 0.03, graph 0.03, 0, 0

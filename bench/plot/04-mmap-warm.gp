@@ -26,12 +26,13 @@ do for [i = 64:1:-1] {
 	}
 }
 if (crossover == crossover) {
-	set arrow from crossover, graph 0 to crossover, graph 1 nohead dt 3 lw 3 lc rgb '#444444' front
+	set arrow from crossover, graph 0 to crossover, graph 0.84 nohead dt 3 lw 3 lc rgb '#444444' front
 	set label sprintf('mmap wins from %s', \
 		crossover >= 2**20 ? sprintf('%d MiB', crossover / 2**20) : sprintf('%d KiB', crossover / 2**10)) \
 		at crossover, graph 0.06 offset 0.5, 0 left front
 }
 
+set xlabel 'size of the file'
 set title heading('Small files: read wins. Large files: mmap wins (warm page cache)')
 set ylabel 'GB/s of file summed (1 GB = 10^9 bytes)'
 set logscale y 2

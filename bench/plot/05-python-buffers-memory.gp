@@ -3,6 +3,7 @@
 # slice needs half the size again; a memoryview slice needs about nothing
 # (a few hundred bytes of objects, below the 4 KiB resolution of the count).
 f = csv('05-python-buffers')
+set xlabel 'size of the bytes object (each slice is half of it)'
 set title heading("A bytes slice needs half the size again; a memoryview slice needs none")
 set ylabel 'extra resident memory (bytes)'
 set logscale y 2

@@ -30,6 +30,7 @@ set grid lc rgb '#dddddd' lw 1
 set key top left box opaque samplen 3 Left reverse width 1
 set border lw 1.5
 set tics nomirror
+set errorbars dt solid lw 1.5	# bars stay solid under dashed lines
 
 # The size axis: powers of two, labelled the way people say them.
 set logscale x 2
@@ -46,7 +47,7 @@ csv(name) = results.'/'.name.'.csv'
 is(v) = strcol(2) eq v
 only(v, col) = is(v) ? column(col) : NaN
 
-# Dashed grey lines at the cache knees this machine measured.
+# Dotted grey lines (dt 3) at the cache knees this machine measured.
 mark_knees = "do for [k in knees] { set arrow from k+0, graph 0 to k+0, graph 1 nohead dt 3 lw 2 lc rgb '#777777' front }"
 
 heading(t) = sprintf("%s\n{/*0.6 %s}", t, subtitle)

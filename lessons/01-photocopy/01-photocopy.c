@@ -127,11 +127,6 @@ static const char *ns_text(double ns, char *buf, size_t len)
 	return buf;
 }
 
-static const char *bytes_text(size_t n, char *buf, size_t len)
-{
-	return size_format(n, buf, len);
-}
-
 /* Ratios from 1.1x to millions, in words a class reads at a glance. */
 static const char *ratio_text(double x, char *buf, size_t len)
 {
@@ -153,23 +148,30 @@ static int side_by_side(const unsigned char *report)
 	const unsigned char *pages = report + 199 * PAGE;
 	size_t len = 51 * PAGE;
 	struct bench_result r[2];
+	struct byteview view;
 	unsigned char *copy = malloc(len);
+	uint64_t copied, handed;
 	char a[32], b[32];
 
 	if (!copy || race(pages, len, 0, r) < 0) {
 		free(copy);
 		return -1;
 	}
+	/* Both counts come from the copy counter, not from the text. */
 	measure_reset_copied();
 	measure_copy(copy, pages, len);
+	copied = measure_bytes_copied();
+	measure_reset_copied();
+	view = byteview_make(pages, len);
+	handed = measure_bytes_copied();
 	printf("  %-16s %-20s %s\n", "", "photocopy", "hand over");
 	printf("  %-16s %-20p %p  (report + 199 pages)\n", "address",
-	       (void *)copy, (const void *)pages);
-	printf("  %-16s %-20llu %d\n", "bytes copied",
-	       (unsigned long long)measure_bytes_copied(), 0);
+	       (void *)copy, (const void *)view.data);
+	printf("  %-16s %-20llu %llu\n", "bytes copied",
+	       (unsigned long long)copied, (unsigned long long)handed);
 	printf("  %-16s %-20s %s\n", "extra memory",
-	       bytes_text(r[0].extra_bytes, a, sizeof(a)),
-	       bytes_text(r[1].extra_bytes, b, sizeof(b)));
+	       size_format(r[0].extra_bytes, a, sizeof(a)),
+	       size_format(r[1].extra_bytes, b, sizeof(b)));
 	printf("  %-16s %-20s %s\n", "time (median)",
 	       ns_text(r[0].median_ns, a, sizeof(a)),
 	       ns_text(r[1].median_ns, b, sizeof(b)));
@@ -236,7 +238,7 @@ static int where_copying_wins(void)
 {
 	static const size_t tiny[] = { 64, 256, 4096 };
 
-	printf("  The colleague reads a note of a few bytes, either way:\n");
+	printf("  The colleague reads a short note, either way:\n");
 	if (race_table(tiny, 3, 1) < 0)
 		return -1;
 	printf("  A photocopy of a note costs nanoseconds, and then it is yours:\n"
@@ -267,9 +269,35 @@ static void trap(void)
 	       colleague.data[0]);
 }
 
-int main(int argc, char **argv)
+/* Steps 1 to 5 on the report; -1 with errno if a measurement failed. */
+static int run_steps(unsigned char *report)
 {
 	static const size_t sizes[] = { 4096, 51 * PAGE, 16 << 20, 256 << 20 };
+
+	demo_step("one photocopy, one hand-over");
+	demo_predict("how many times longer does the photocopy take?");
+	if (side_by_side(report) < 0)
+		return -1;
+	demo_explain("the hand-over is an address inside the report: no bytes, no memory.");
+	demo_step("bigger reports: the photocopy grows, the hand-over does not");
+	demo_predict("at 256 MiB, does the hand-over get slower?");
+	if (race_table(sizes, 4, 0) < 0)
+		return -1;
+	demo_explain("a hand-over is one pointer and one length, whatever the size.");
+	demo_step("the fair race: the colleague reads every byte either way");
+	demo_predict("now both ways read the data: how far apart are they?");
+	if (race_table(sizes, 4, 1) < 0)
+		return -1;
+	demo_explain("reading costs both ways; the copy adds one write and one more read.");
+	demo_step("the Google Doc: one original, everyone sees changes");
+	google_doc(report);
+	demo_explain("a read-only view is not a frozen one: the owner can still write.");
+	demo_step("where the photocopy is the better choice");
+	return where_copying_wins();
+}
+
+int main(int argc, char **argv)
+{
 	struct demo_args args = demo_parse_args(argc, argv);
 	unsigned char *report;
 
@@ -292,35 +320,14 @@ int main(int argc, char **argv)
 	       "The report: %d pages of %zu bytes at %p.\n"
 	       "Your colleague needs pages 200 to 250: 51 pages, %zu bytes.\n",
 	       PAGES, PAGE, (void *)report, 51 * PAGE);
-
-	demo_step("one photocopy, one hand-over");
-	demo_predict("how many times longer does the photocopy take?");
-	if (side_by_side(report) < 0)
-		goto out_fail;
-	demo_explain("the hand-over is an address inside the report: no bytes, no memory.");
-	demo_step("bigger reports: the photocopy grows, the hand-over does not");
-	demo_predict("at 256 MiB, does the hand-over get slower?");
-	if (race_table(sizes, 4, 0) < 0)
-		goto out_fail;
-	demo_explain("a hand-over is one pointer and one length, whatever the size.");
-	demo_step("the fair race: the colleague reads every byte either way");
-	demo_predict("now both ways read the data: how far apart are they?");
-	if (race_table(sizes, 4, 1) < 0)
-		goto out_fail;
-	demo_explain("reading costs both ways; the copy adds one write and one more read.");
-	demo_step("the Google Doc: one original, everyone sees changes");
-	google_doc(report);
-	demo_explain("a read-only view is not a frozen one: the owner can still write.");
-	demo_step("where the photocopy is the better choice");
-	if (where_copying_wins() < 0)
-		goto out_fail;
+	if (run_steps(report) < 0) {
+		perror("01-photocopy: measuring");
+		free(report);
+		return 1;
+	}
 	printf("\nThe plots: plots/01-photocopy-time.png, plots/01-photocopy-bandwidth.png,\n"
 	       "           plots/01-photocopy-memory.png (make bench draws them)\n"
 	       "The trap:  make trap-01\n");
 	free(report);
 	return 0;
-out_fail:
-	perror("01-photocopy: measuring");
-	free(report);
-	return 1;
 }

@@ -102,19 +102,25 @@ static uint64_t way_run(void *ctx, uint64_t iters)
 	return records_fingerprint(&w->answer);
 }
 
-/* Bytes one load copies, by the copy counter. */
-static uint64_t bytes_copied_by(struct way *w)
+/* What one load copies, by the copy counters: bytes and allocations. */
+struct copied {
+	uint64_t bytes;
+	uint64_t allocations;
+};
+
+static struct copied copied_by(struct way *w)
 {
-	uint64_t copied;
+	struct copied c;
 
 	if (way_setup(w) < 0)
 		die("cannot allocate a table");
 	measure_reset_copied();
 	if (w->load(&w->table, w->l->text) < 0)
 		die("cannot load the text");
-	copied = measure_bytes_copied();
+	c.bytes = measure_bytes_copied();
+	c.allocations = measure_allocations();
 	way_teardown(w);
-	return copied;
+	return c;
 }
 
 static void print_row(const char *label, const char *copy, const char *view)
@@ -124,14 +130,15 @@ static void print_row(const char *label, const char *copy, const char *view)
 
 static void print_figures(struct way w[2], const struct bench_result r[2])
 {
-	size_t fields = w[0].l->gen.records * RECORDS_COLUMNS;
+	struct copied copy = copied_by(&w[0]), view = copied_by(&w[1]);
 	char a[48], b[48];
 
 	print_row("", "copy-fields", "view-fields");
-	snprintf(a, sizeof(a), "%zu", fields);
-	print_row("allocations per load", a, "0");
-	snprintf(a, sizeof(a), "%llu", (unsigned long long)bytes_copied_by(&w[0]));
-	snprintf(b, sizeof(b), "%llu", (unsigned long long)bytes_copied_by(&w[1]));
+	snprintf(a, sizeof(a), "%llu", (unsigned long long)copy.allocations);
+	snprintf(b, sizeof(b), "%llu", (unsigned long long)view.allocations);
+	print_row("allocations per load", a, b);
+	snprintf(a, sizeof(a), "%llu", (unsigned long long)copy.bytes);
+	snprintf(b, sizeof(b), "%llu", (unsigned long long)view.bytes);
 	print_row("bytes copied per load", a, b);
 	print_row("extra memory", size_format(r[0].extra_bytes, a, sizeof(a)),
 		  size_format(r[1].extra_bytes, b, sizeof(b)));

@@ -29,6 +29,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "checksum.h"
 #include "demo.h"
 #include "fileio.h"
@@ -41,6 +42,7 @@
 #define SMALL ((size_t)4 << 10)
 #define BUFFER ((size_t)1 << 20)
 #define PAGE 4096
+#define MAX_RUNS 101
 
 static const char *prog = "04-mmap";
 
@@ -105,7 +107,11 @@ static void write_file(const char *path, size_t size, const char *pattern)
 	for (size_t done = 0; done < size; done += sizeof(chunk)) {
 		size_t n = size - done < sizeof(chunk) ? size - done : sizeof(chunk);
 
-		if (write(fd, chunk, n) != (ssize_t)n)
+		ssize_t wrote = write(fd, chunk, n);
+
+		if (wrote >= 0 && (size_t)wrote != n)
+			errno = ENOSPC;	/* a short write: the disk is full */
+		if (wrote < 0 || (size_t)wrote != n)
 			die("cannot write a test file");
 	}
 	if (fsync(fd) < 0 || close(fd) < 0)
@@ -155,12 +161,11 @@ static int compare_doubles(const void *a, const void *b)
 static struct summed time_sum(uint64_t (*sum)(const char *, void *),
 			      const char *path, void *buf, int runs)
 {
-	double ns[101];
+	double ns[MAX_RUNS];
 	struct summed s;
 	long faults;
 
-	REQUIRE(runs >= 1 && runs <= (int)(sizeof(ns) / sizeof(ns[0])));
-
+	REQUIRE(runs > 0 && runs <= MAX_RUNS);
 	s.sum = sum(path, buf);
 	faults = measure_faults().minor;
 	for (int i = 0; i < runs; i++) {
@@ -316,6 +321,10 @@ static void step_shared(void)
 	}
 	if (waitpid(child, &status, 0) < 0)
 		die("cannot wait for the child");
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		errno = ECHILD;
+		die("the child did not finish its write");
+	}
 	printf("  child %ld wrote through its mapping and exited\n",
 	       (long)child);
 	printf("  the parent's mapping reads:  \"%.20s\"\n", mf.data);
@@ -395,6 +404,8 @@ int main(int argc, char **argv)
 	if (make_folder() < 0)
 		die("cannot make a folder for test files");
 	if (!args.trap) {
+		printf("Lesson 04: mmap, the filing cabinet the whole office "
+		       "shares\n");
 		step_read_or_map();
 		step_private();
 		step_shared();

@@ -177,6 +177,7 @@ int main(int argc, char **argv)
 		}
 		return trap();
 	}
+	printf("Lesson 05: Python's memoryview is the view you built\n");
 	if (step_counting_in_c() < 0 || step_python() < 0)
 		return 1;
 	return 0;

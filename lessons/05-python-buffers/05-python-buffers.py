@@ -15,7 +15,7 @@ import time
 import workbench
 
 step = int(os.environ.get("DEMO_NEXT_STEP", "1"))
-first = True
+first = step == 1       # continuing the C driver's steps: pause before ours too
 
 
 def demo_step(title):
@@ -74,9 +74,9 @@ def google_doc():
     editor = memoryview(m)
     reader = memoryview(m)[10:20]
     editor[15] = ord("!")
-    show("editor writes '!' at byte 15", "")
-    show("reader (bytes 10-19) sees at 5", repr(chr(reader[5])))
-    show("C's memory, read by bytes(m)", repr(bytes(m)[12:18]))
+    show("editor: a view of all 64 bytes", "writes '!' at byte 15")
+    show("reader: a view of bytes 10-19", f"its byte 5 reads {chr(reader[5])!r}")
+    show("C's memory, bytes 12-17", repr(bytes(m)[12:18]))
 
 
 def strides():
