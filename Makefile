@@ -100,6 +100,7 @@ $(BUILD)/bench/tools/%: $(BUILD)/obj/bench/tools/%.o $(LIB_OBJ)
 
 $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(HARNESS_OBJ) $(LIB_OBJ)
 	$(call say,LD,$@)
+	@mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/%: $(BUILD)/unit/tests/%.o $(UNIT_OBJ)
@@ -112,11 +113,13 @@ $(BUILD)/tests/%: $(BUILD)/unit/tests/%.o $(UNIT_OBJ)
 define LESSON_RULES
 $(BUILD)/lessons/$(1)/$(1): $(BUILD)/obj/lessons/$(1)/$(1).o $(HARNESS_OBJ) $(LIB_OBJ)
 	$$(call say,LD,$$@)
+	@mkdir -p $$(@D)
 	$$(Q)$$(CC) $$(ALL_CFLAGS) -o $$@ $$^ $$(LDLIBS)
 
 $(BUILD)/asan/lessons/$(1)/$(1): $(BUILD)/asan/lessons/$(1)/$(1).o \
 		$(BUILD)/asan/bench/harness.o $(LIB_SRC:%.c=$(BUILD)/asan/%.o)
 	$$(call say,LD,$$@)
+	@mkdir -p $$(@D)
 	$$(Q)$$(CC) $$(ASANFLAGS) -o $$@ $$^ $$(LDLIBS)
 
 $(BUILD)/tests/test_lesson_$(2): $(BUILD)/unit/tests/test_lesson_$(2).o \
@@ -179,3 +182,26 @@ help: ## this list
 		awk -F'\t' '!seen[$$1]++ { printf "  make %-10s %s\n", $$1, $$2 }'
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# --- Lesson 00: honest timing ----------------------------------------------
+# Step 5 of the demo starts bench/tools/copyloop, so lesson-00 builds it too.
+# asm-00 compiles the demo to assembly with the same CC and CFLAGS and prints,
+# for the "copy nobody reads" and for the same copy behind escape(), the
+# calls, jumps and returns: only the second still calls memcpy.
+
+ASM_00 = $(BUILD)/asm/lessons/00-honest-timing/00-honest-timing.s
+
+lesson-00: $(BUILD)/bench/tools/copyloop
+
+$(ASM_00): lessons/00-honest-timing/00-honest-timing.c
+	$(call say,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(filter-out -MMD -MP,$(CPPFLAGS)) $(ALL_CFLAGS) -g0 \
+		-fno-asynchronous-unwind-tables -S -o $@ $<
+
+.PHONY: asm-00
+asm-00: $(ASM_00) ## lesson 00: what the compiler made of the copy nobody reads
+	@printf '%s %s, %s\n' "$(CC)" "$(CFLAGS)" "$<"
+	@awk '/^(copy_nobody_reads|copy_kept):/ { f = $$1; print "\n" f; next } \
+	      f && /^[ \t]*\.size/ { f = "" } \
+	      f && /^\t(call|jmp)[a-z]*\t[^.]|^\tret/ { print "   " $$0 }' $<

@@ -1,0 +1,246 @@
+/*
+ * 00-honest-timing.c - benchmark 00: the pitfalls of timing, measured.
+ *
+ *   00-honest-timing [--sizes LIST] [--quick] [--csv FILE]
+ *
+ * Three measurements, all through the harness (bench/harness.h):
+ *
+ *   1. "in-process": one memcpy between two pre-faulted buffers, at each
+ *      size of the list (64 KiB, 1 MiB, 16 MiB unless --sizes says
+ *      otherwise). bench/00-honest-timing.hyperfine times the same copy as
+ *      whole processes afterwards and adds its "hyperfine" rows beside these.
+ *   2. The harness checks itself (lmbench's linearity test): at 1 MiB (or
+ *      the first size) it times batches of k and of 2k copies, interleaved,
+ *      and reports the ratio of their medians. An honest clock and loop give
+ *      2.00; the result goes to bench/results/00-linearity.txt, which
+ *      bench/machine copies into machine.json.
+ *   3. "first-touch" against "prefaulted": copying into a freshly malloc'ed
+ *      buffer (malloc, memcpy, free) against a buffer whose pages are already
+ *      there, at 256 MiB (64 MiB with --quick). The minflt column shows why.
+ *
+ * The linearity file is written only when the CSV goes to a file, and only
+ * if bench/results exists below the current folder (bench/run runs from the
+ * top of the tree); it is written under a temporary name and renamed.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "measure.h"
+#include "timed_copy.h"
+
+#define LINEARITY_SIZE (1u << 20)
+#define LINEARITY_PATH "bench/results/00-linearity.txt"
+#define LINEARITY_TOLERANCE 0.02
+
+/* --- 1. In-process copies ------------------------------------------------------ */
+
+static int measure_in_process(struct bench_run *run, const void *src,
+			      size_t len, struct bench_result *out)
+{
+	struct timed_copy c = { .src = src, .len = len };
+	struct bench_variant v = {
+		.name = "in-process", .run = timed_copy_run,
+		.setup = timed_copy_setup, .teardown = timed_copy_teardown,
+		.ctx = &c, .bytes_per_op = len,
+	};
+
+	return bench_measure(run, len, "", &v, 1, out);
+}
+
+/* --- 2. Linearity ------------------------------------------------------------ */
+
+static double batch_ns(struct timed_copy *c, uint64_t iters)
+{
+	uint64_t start = measure_now_ns();
+
+	timed_copy_loop(c->dst, c->src, c->len, iters);
+	return (double)(measure_now_ns() - start);
+}
+
+/*
+ * Time batches of iters and 2 * iters copies, alternately, `samples` times
+ * each; the ratio of the two medians. Alternating puts any drift of the
+ * machine into both.
+ */
+static double linearity_ratio(struct timed_copy *c, uint64_t iters, int samples)
+{
+	double once[BENCH_MAX_SAMPLES], twice[BENCH_MAX_SAMPLES];
+	struct bench_stats a, b;
+
+	batch_ns(c, 2 * iters);		/* warm-up */
+	for (int s = 0; s < samples; s++) {
+		once[s] = batch_ns(c, iters);
+		twice[s] = batch_ns(c, 2 * iters);
+	}
+	bench_stats(once, (size_t)samples, &a);
+	bench_stats(twice, (size_t)samples, &b);
+	return b.median / a.median;
+}
+
+/* Write text to path under a temporary name, then rename it into place. */
+static int write_atomically(const char *path, const char *text)
+{
+	char temp[4096];
+	FILE *f;
+	int failed;
+
+	snprintf(temp, sizeof(temp), "%s.tmp.%ld", path, (long)getpid());
+	f = fopen(temp, "w");
+	if (!f)
+		return -1;
+	failed = fputs(text, f) == EOF;
+	failed |= fclose(f) != 0;
+	if (failed || rename(temp, path) < 0) {
+		unlink(temp);
+		return -1;
+	}
+	return 0;
+}
+
+static int is_directory(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int report_linearity(const struct bench_config *cfg, double ratio,
+			    size_t len, uint64_t iters)
+{
+	int ok = ratio > 2 * (1 - LINEARITY_TOLERANCE) &&
+		 ratio < 2 * (1 + LINEARITY_TOLERANCE);
+	char json[256];
+
+	fprintf(stderr, "  %s linearity: %llu copies of %zu bytes, then twice "
+		"as many: time x%.3f (%s)\n", cfg->bench,
+		(unsigned long long)iters, len, ratio,
+		ok ? "within 2%" : "NOT within 2% of x2");
+	snprintf(json, sizeof(json),
+		 "{\"ratio\": %.4f, \"size_bytes\": %zu, \"iters\": %llu, "
+		 "\"samples\": %d, \"within_2_percent\": %s}\n",
+		 ratio, len, (unsigned long long)iters, cfg->samples,
+		 ok ? "true" : "false");
+	if (strcmp(cfg->csv_path, "-") == 0 || !is_directory("bench/results"))
+		return 0;
+	if (write_atomically(LINEARITY_PATH, json) < 0) {
+		fprintf(stderr, "%s: cannot write %s: %s\n", cfg->bench,
+			LINEARITY_PATH, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Check the harness at the calibrated batch length of the in-process copy
+ * of len bytes (iters copies make a batch of at least 5 ms).
+ */
+static int check_linearity(const struct bench_config *cfg, const void *src,
+			   size_t len, uint64_t iters)
+{
+	struct timed_copy c = { .src = src, .len = len };
+	double ratio;
+
+	if (timed_copy_setup(&c) < 0) {
+		fprintf(stderr, "%s: cannot allocate %zu bytes: %s\n",
+			cfg->bench, len, strerror(errno));
+		return -1;
+	}
+	ratio = linearity_ratio(&c, iters, cfg->samples);
+	timed_copy_teardown(&c);
+	return report_linearity(cfg, ratio, len, iters);
+}
+
+/* --- 3. First touch ------------------------------------------------------------ */
+
+static int measure_first_touch(struct bench_run *run, const void *src,
+			       size_t len)
+{
+	struct timed_copy fresh = { .src = src, .len = len };
+	struct timed_copy ready = { .src = src, .len = len };
+	struct bench_variant v[] = {
+		{ .name = "first-touch", .run = timed_copy_run_fresh,
+		  .ctx = &fresh, .bytes_per_op = len },
+		{ .name = "prefaulted", .run = timed_copy_run,
+		  .setup = timed_copy_setup, .teardown = timed_copy_teardown,
+		  .ctx = &ready, .bytes_per_op = len },
+	};
+
+	return bench_measure(run, len, "", v, 2, NULL);
+}
+
+/* --- The sweep ----------------------------------------------------------------- */
+
+static size_t largest(const struct bench_config *cfg, size_t also)
+{
+	size_t n = also;
+
+	for (size_t i = 0; i < cfg->nsizes; i++)
+		if (cfg->sizes[i] > n)
+			n = cfg->sizes[i];
+	return n;
+}
+
+/* Which size the linearity check uses: 1 MiB if it is in the list. */
+static size_t linearity_index(const struct bench_config *cfg)
+{
+	for (size_t i = 0; i < cfg->nsizes; i++)
+		if (cfg->sizes[i] == LINEARITY_SIZE)
+			return i;
+	return 0;
+}
+
+static int sweep(struct bench_run *run, const struct bench_config *cfg,
+		 const void *src, size_t first_touch_len)
+{
+	size_t lin = linearity_index(cfg);
+	uint64_t lin_iters = 0;
+
+	for (size_t i = 0; i < cfg->nsizes; i++) {
+		struct bench_result r;
+
+		if (measure_in_process(run, src, cfg->sizes[i], &r) < 0)
+			return -1;
+		if (i == lin)
+			lin_iters = r.iters;
+	}
+	if (check_linearity(cfg, src, cfg->sizes[lin], lin_iters) < 0)
+		return -1;
+	return measure_first_touch(run, src, first_touch_len);
+}
+
+int main(int argc, char **argv)
+{
+	struct bench_config cfg;
+	struct bench_run *run;
+	size_t first_touch_len, src_len;
+	void *src;
+
+	bench_parse_args(&cfg, argc, argv, "00-honest-timing", "64K,1M,16M",
+			 "64K,1M,16M");
+	first_touch_len = (size_t)(cfg.quick ? 64 : 256) << 20;
+	src_len = largest(&cfg, first_touch_len);
+	run = bench_open(&cfg, cfg.nsizes + 1);
+	if (!run)
+		return 1;
+	src = bench_alloc(src_len);
+	if (!src) {
+		fprintf(stderr, "%s: cannot allocate %zu bytes: %s\n",
+			cfg.bench, src_len, strerror(errno));
+		goto out_abandon;
+	}
+	if (sweep(run, &cfg, src, first_touch_len) < 0)
+		goto out_free;
+	bench_free(src, src_len);
+	return bench_close(run) < 0;
+out_free:
+	bench_free(src, src_len);
+out_abandon:
+	bench_abandon(run);
+	return 1;
+}
