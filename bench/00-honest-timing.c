@@ -3,20 +3,24 @@
  *
  *   00-honest-timing [--sizes LIST] [--quick] [--csv FILE]
  *
- * Three measurements, all through the harness (bench/harness.h):
+ * Three measurements, all through the harness (bench/harness.h), in this
+ * order:
  *
- *   1. "in-process": one memcpy between two pre-faulted buffers, at each
- *      size of the list (64 KiB, 1 MiB, 16 MiB unless --sizes says
- *      otherwise). bench/00-honest-timing.hyperfine times the same copy as
- *      whole processes afterwards and adds its "hyperfine" rows beside these.
- *   2. The harness checks itself (lmbench's linearity test): at 1 MiB (or
- *      the first size) it times batches of k and of 2k copies, interleaved,
- *      and reports the ratio of their medians. An honest clock and loop give
- *      2.00; the result goes to bench/results/00-linearity.txt, which
- *      bench/machine copies into machine.json.
- *   3. "first-touch" against "prefaulted": copying into a freshly malloc'ed
+ *   1. "first-touch" against "prefaulted": copying into a freshly malloc'ed
  *      buffer (malloc, memcpy, free) against a buffer whose pages are already
  *      there, at 256 MiB (64 MiB with --quick). The minflt column shows why.
+ *   2. "in-process": one memcpy between two pre-faulted buffers, at each
+ *      size of the list (64 KiB, 1 MiB, 16 MiB unless --sizes says
+ *      otherwise). bench/00-honest-timing.hyperfine times the same copy as
+ *      whole processes right after this program, and adds its "hyperfine"
+ *      rows beside these; they come last here to be as close to it in time
+ *      as they can.
+ *   3. The harness checks itself (lmbench's linearity test): at 1 MiB (or
+ *      the first size) it times batches of k and of 2k copies, interleaved,
+ *      where k is the batch the harness calibrated there, and reports the
+ *      ratio of their medians. An honest clock and loop give 2.00; the
+ *      result goes to bench/results/00-linearity.txt, which bench/machine
+ *      copies into machine.json.
  *
  * The linearity file is written only when the CSV goes to a file, and only
  * if bench/results exists below the current folder (bench/run runs from the
@@ -38,7 +42,7 @@
 #define LINEARITY_PATH "bench/results/00-linearity.txt"
 #define LINEARITY_TOLERANCE 0.02
 
-/* --- 1. In-process copies ------------------------------------------------------ */
+/* --- In-process copies ------------------------------------------------------ */
 
 static int measure_in_process(struct bench_run *run, const void *src,
 			      size_t len, struct bench_result *out)
@@ -53,7 +57,7 @@ static int measure_in_process(struct bench_run *run, const void *src,
 	return bench_measure(run, len, "", &v, 1, out);
 }
 
-/* --- 2. Linearity ------------------------------------------------------------ */
+/* --- Linearity ------------------------------------------------------------ */
 
 static double batch_ns(struct timed_copy *c, uint64_t iters)
 {
@@ -156,7 +160,7 @@ static int check_linearity(const struct bench_config *cfg, const void *src,
 	return report_linearity(cfg, ratio, len, iters);
 }
 
-/* --- 3. First touch ------------------------------------------------------------ */
+/* --- First touch ------------------------------------------------------------ */
 
 static int measure_first_touch(struct bench_run *run, const void *src,
 			       size_t len)
@@ -201,6 +205,8 @@ static int sweep(struct bench_run *run, const struct bench_config *cfg,
 	size_t lin = linearity_index(cfg);
 	uint64_t lin_iters = 0;
 
+	if (measure_first_touch(run, src, first_touch_len) < 0)
+		return -1;
 	for (size_t i = 0; i < cfg->nsizes; i++) {
 		struct bench_result r;
 
@@ -209,9 +215,7 @@ static int sweep(struct bench_run *run, const struct bench_config *cfg,
 		if (i == lin)
 			lin_iters = r.iters;
 	}
-	if (check_linearity(cfg, src, cfg->sizes[lin], lin_iters) < 0)
-		return -1;
-	return measure_first_touch(run, src, first_touch_len);
+	return check_linearity(cfg, src, cfg->sizes[lin], lin_iters);
 }
 
 int main(int argc, char **argv)
