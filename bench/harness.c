@@ -286,21 +286,21 @@ static void teardown_variants(struct bench_variant *v, size_t n)
 }
 
 /*
- * Set each variant up and run it once, reading the resident memory around
- * both: what grew is the memory this way of working needs (its "extra
- * paper"). The first run is included so that memory touched lazily counts.
+ * Set each variant up and run it once, reading the process's own (anonymous)
+ * resident memory around both: what grew is the memory this way of working
+ * needs, its "extra paper". The first run is included so that memory touched lazily counts.
  */
 static int setup_variants(struct bench_variant *v, size_t n, struct tally *t)
 {
 	for (size_t i = 0; i < n; i++) {
-		size_t before = measure_resident_bytes(), after;
+		size_t before = measure_anonymous_bytes(), after;
 
 		if (v[i].setup && v[i].setup(v[i].ctx) < 0) {
 			teardown_variants(v, i);
 			return -1;
 		}
 		v[i].run(v[i].ctx, 1);
-		after = measure_resident_bytes();
+		after = measure_anonymous_bytes();
 		t[i].extra_bytes = after > before ? after - before : 0;
 	}
 	return 0;

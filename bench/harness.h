@@ -78,8 +78,9 @@ void bench_parse_args(struct bench_config *cfg, int argc, char **argv,
  * run does the operation iters times and returns a checksum of the data it
  * read the last time (or 0 when it reads nothing). setup allocates and
  * first-touches what the variant needs beyond the source data: the harness
- * reads the resident memory before and after it, and that difference is
- * the variant's extra_bytes. It returns 0, or -1 with errno.
+ * reads the process's anonymous resident memory (measure.h) before and
+ * after it and its first run, and that difference is the variant's
+ * extra_bytes. It returns 0, or -1 with errno.
  */
 struct bench_variant {
 	const char *name;		/* "copy", "view", "copy+sum", ... */
@@ -99,7 +100,7 @@ struct bench_result {
 	uint64_t iters;			/* operations per timed batch */
 	double min_ns, p25_ns, median_ns, p75_ns, max_ns, mean_ns, cv;
 	double gbps;			/* payload GB/s (1e9 bytes) at the median */
-	size_t extra_bytes;		/* resident memory the setup needed */
+	size_t extra_bytes;		/* anonymous memory setup + first run needed */
 	double minflt;			/* minor faults per operation */
 	uint64_t checksum;
 };

@@ -59,6 +59,17 @@ void demo_step(const char *title)
 	printf("\nStep %d: %s\n", ++step, title);
 }
 
+void demo_predict(const char *question)
+{
+	printf("  Predict: %s\n", question);
+	demo_pause();
+}
+
+void demo_explain(const char *meaning)
+{
+	printf("  => %s\n", meaning);
+}
+
 bool demo_has_address_sanitizer(void)
 {
 	return ASAN_ENABLED;

@@ -27,6 +27,13 @@ struct demo_args demo_parse_args(int argc, char **argv);
 /* Print "Step n: title" with a blank line before it, after the pause. */
 void demo_step(const char *title);
 
+/* Print "Predict: question" before a measurement, then pause: the class
+ * writes its guess down before the number appears. */
+void demo_predict(const char *question);
+
+/* Print what the measurement just shown means, as an indented "=>" line. */
+void demo_explain(const char *meaning);
+
 /* Wait for Enter when a person is watching (see above). */
 void demo_pause(void);
 

@@ -9,7 +9,8 @@
  * Contents
  *   1. Time:           measure_now_ns
  *   2. Barriers:       escape, clobber
- *   3. Faults, memory: measure_faults, measure_resident_bytes, measure_page_size
+ *   3. Faults, memory: measure_faults, measure_resident_bytes,
+ *                      measure_anonymous_bytes, measure_page_size
  *   4. Copy counter:   measure_copy, measure_bytes_copied, measure_reset_copied
  *
  * Invariants: measure_now_ns never goes backwards; the copy counter only
@@ -62,8 +63,20 @@ struct measure_faults {
 
 struct measure_faults measure_faults(void);
 
-/* Resident memory of this process in bytes (/proc/self/statm), 0 if unknown. */
+/*
+ * Resident memory of this process in bytes, exact to the page (from
+ * /proc/self/smaps_rollup), 0 if unknown. It includes pages shared with
+ * others: the program's code, and files mapped from the page cache.
+ */
 size_t measure_resident_bytes(void);
+
+/*
+ * The part of it that is this process's alone: heap, stack and private
+ * copies (the "Anonymous" pages). This is the extra paper a photocopy needs;
+ * a file mapped read-only or a page of code touched for the first time does
+ * not count. Falls back to measure_resident_bytes when unknown.
+ */
+size_t measure_anonymous_bytes(void);
 
 /* The size of a page, usually 4096. */
 size_t measure_page_size(void);

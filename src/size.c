@@ -100,10 +100,14 @@ char *size_format(size_t n, char *buf, size_t buflen)
 	return buf;
 }
 
-/* "MemAvailable:   23456789 kB" is the kernel's estimate of what can be had. */
+/*
+ * "MemAvailable:   23456789 kB", the kernel's estimate of what can be had, is
+ * the third line of /proc/meminfo: a small buffer holds it (and keeps this
+ * function from touching new stack pages while memory is being measured).
+ */
 size_t size_available_memory(void)
 {
-	char text[4096];
+	char text[256];
 	unsigned long kib;
 	const char *line;
 	ssize_t got;

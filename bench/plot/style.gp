@@ -27,7 +27,7 @@ set linetype 7 lc rgb '#000000' lw 2 dt 1 pt 1 ps 1.4
 set linetype 8 lc rgb '#999999' lw 2 dt 2 pt 2 ps 1.4
 
 set grid lc rgb '#dddddd' lw 1
-set key top left box opaque samplen 3
+set key top left box opaque samplen 3 Left reverse width 1
 set border lw 1.5
 set tics nomirror
 
@@ -38,6 +38,7 @@ set xtics ('64 B' 64, '256 B' 256, '1 KiB' 1024, '4 KiB' 4096, \
            '1 MiB' 1048576, '4 MiB' 4194304, '16 MiB' 16777216, \
            '64 MiB' 67108864, '256 MiB' 268435456, '1 GiB' 1073741824) rotate by 30 right
 set xlabel 'size'
+set offsets graph 0.03, graph 0.03, 0, 0
 
 # Helpers for the CSV columns (bench,variant,size_bytes,param,samples,iters,
 # min_ns,p25_ns,median_ns,p75_ns,max_ns,cv,gbps,extra_bytes,minflt).

@@ -1,0 +1,369 @@
+"""05-python-buffers - slicing bytes (a copy) against slicing a memoryview.
+
+The benchmark of lesson 05, in Python because what it measures is Python:
+take the middle half [n/4, 3n/4) of an n-byte `bytes` object, either as a
+new `bytes` (the photocopy) or as a memoryview slice (hand over the original
+and say which pages), then read one byte of it; the +sum variants read the
+whole half with workbench.checksum, a C loop (src/checksum.c), so that the
+interpreter's own loop is not what is timed and both ways must agree.
+
+It keeps the method and the output of the C harness (bench/harness.h), so
+bench/run and the plots treat it like every other benchmark:
+
+  - each variant's extra_bytes is the growth of resident memory while one
+    result is held (the "extra paper");
+  - a batch of operations is calibrated to last at least 5 ms; then one
+    warm-up batch and 11 timed batches per variant, interleaved;
+  - min, p25, median, p75, max and cv of ns per operation, quantiles
+    interpolated as the C harness does; minor faults per operation from
+    getrusage;
+  - the +sum variants must return the same checksum, or the program stops;
+  - the CSV goes to a temporary file renamed into place at the end.
+
+The garbage collector is switched off while timing: nothing here makes
+reference cycles, and a collection in the middle of a batch would be noise.
+
+Usage: 05-python-buffers [--sizes LIST] [--quick] [--csv FILE]
+(run through build/bench/05-python-buffers, which the Makefile writes).
+"""
+import gc
+import os
+import re
+import resource
+import signal
+import sys
+import time
+from itertools import repeat
+
+import workbench
+
+BENCH = "05-python-buffers"
+DEFAULT_SIZES = "64,256,1K,4K,16K,64K,256K,1M,4M,16M,64M,256M"
+QUICK_SIZES = "64,256,1K,4K,16K,64K,256K,1M,4M,16M"
+MAX_SIZES = 64
+SAMPLES = 11
+MIN_BATCH_NS = 5_000_000
+SCHEMA = ("bench,variant,size_bytes,param,samples,iters,min_ns,p25_ns,"
+          "median_ns,p75_ns,max_ns,cv,gbps,extra_bytes,minflt")
+PAGE = os.sysconf("SC_PAGESIZE")
+
+temp_path = None
+
+
+# --- Command line (the same options and errors as bench_parse_args) ----------
+
+def usage(status):
+    print(f"usage: {BENCH} [--sizes LIST] [--quick] [--csv FILE]\n"
+          "  LIST: comma-separated sizes, suffixes K M G (e.g. 64,4K,1M)",
+          file=sys.stderr if status else sys.stdout)
+    sys.exit(status)
+
+
+def parse_sizes(text):
+    """Like size_parse_list: digits, at most one of K M G, no zero."""
+    sizes = []
+    for item in text.split(","):
+        m = re.fullmatch(r"([0-9]+)([KMG]?)", item)
+        if not m or len(sizes) == MAX_SIZES:
+            raise ValueError("expected sizes like 64,4K,1M")
+        n = int(m.group(1)) << {"": 0, "K": 10, "M": 20, "G": 30}[m.group(2)]
+        if n == 0:
+            raise ValueError("expected sizes like 64,4K,1M")
+        if n >= 1 << 64:
+            raise ValueError("a size is too large")
+        sizes.append(n)
+    return sizes
+
+
+def parse_args(argv):
+    sizes, quick, csv = None, False, "-"
+    args = list(argv)
+    while args:
+        a = args.pop(0)
+        name, eq, value = a.partition("=")
+        if name in ("--sizes", "--csv") and not eq:
+            if not args:
+                print(f"{BENCH}: unknown or incomplete option '{a}'",
+                      file=sys.stderr)
+                usage(2)
+            value = args.pop(0)
+        if name == "--sizes":
+            sizes = value
+        elif name == "--csv":
+            csv = value
+        elif a == "--quick":
+            quick = True
+        elif a == "--help":
+            usage(0)
+        else:
+            what = "unknown or incomplete option" if a.startswith("-") \
+                else "unexpected argument"
+            print(f"{BENCH}: {what} '{a}'", file=sys.stderr)
+            usage(2)
+    if csv == "":
+        print(f"{BENCH}: --csv needs a file name", file=sys.stderr)
+        usage(2)
+    text = sizes if sizes is not None else \
+        (QUICK_SIZES if quick else DEFAULT_SIZES)
+    try:
+        return parse_sizes(text), csv
+    except ValueError as e:
+        print(f"{BENCH}: bad size list '{text}': {e}", file=sys.stderr)
+        usage(2)
+
+
+# --- Instruments ------------------------------------------------------------
+
+def resident_bytes():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * PAGE
+
+
+def minor_faults():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+
+
+def available_memory():
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def give_back_free_memory():
+    """Ask glibc to return freed heap pages, so resident growth is fresh."""
+    try:
+        import ctypes
+        ctypes.CDLL(None).malloc_trim(0)
+    except (ImportError, OSError, AttributeError):
+        pass
+
+
+# --- The variants ---------------------------------------------------------------
+
+def variants(data):
+    """(name, run, reads_data, bytes_per_op, hold) for the middle half."""
+    lo, hi = len(data) // 4, len(data) // 4 + len(data) // 2
+    checksum = workbench.checksum
+
+    def bytes_slice(iters):
+        for _ in repeat(None, iters):
+            data[lo:hi][0]
+        return 0
+
+    def memoryview_slice(iters):
+        for _ in repeat(None, iters):
+            memoryview(data)[lo:hi][0]
+        return 0
+
+    def bytes_slice_sum(iters):
+        c = 0
+        for _ in repeat(None, iters):
+            c = checksum(data[lo:hi])
+        return c
+
+    def memoryview_slice_sum(iters):
+        c = 0
+        for _ in repeat(None, iters):
+            c = checksum(memoryview(data)[lo:hi])
+        return c
+
+    def as_bytes():
+        return data[lo:hi]
+
+    def as_view():
+        return memoryview(data)[lo:hi]
+
+    half = hi - lo
+    return [("bytes-slice", bytes_slice, False, half, as_bytes),
+            ("memoryview-slice", memoryview_slice, False, 0, as_view),
+            ("bytes-slice+sum", bytes_slice_sum, True, half, as_bytes),
+            ("memoryview-slice+sum", memoryview_slice_sum, True, half,
+             as_view)]
+
+
+def source(n):
+    """n bytes 0, 1, ..., 255, 0, 1, ...: every page touched, not all zero."""
+    pattern = bytes(range(256))
+    return pattern * (n // 256) + pattern[:n % 256]
+
+
+# --- The method --------------------------------------------------------------------
+
+def extra_bytes(hold):
+    """Resident growth while one result of the operation is alive."""
+    give_back_free_memory()
+    before = resident_bytes()
+    result = hold()
+    after = resident_bytes()
+    del result
+    return max(after - before, 0)
+
+
+def time_batch(run, iters):
+    start = time.perf_counter_ns()
+    checksum = run(iters)
+    return time.perf_counter_ns() - start, checksum
+
+
+def calibrate(run):
+    """The same growth rule as harness.c: by the missing ratio, 2 to 100x."""
+    iters = 1
+    while True:
+        ns, _ = time_batch(run, iters)
+        if ns >= MIN_BATCH_NS:
+            return iters
+        grow = 1.2 * MIN_BATCH_NS / ns if ns else 100
+        grow = min(max(grow, 2), 100)
+        if iters * grow > 1e15:
+            return iters
+        iters = int(iters * grow)
+
+
+def quantile(x, q):
+    pos = q * (len(x) - 1)
+    i = int(pos)
+    if i + 1 >= len(x):
+        return x[-1]
+    return x[i] + (pos - i) * (x[i + 1] - x[i])
+
+
+def stats(x):
+    x = sorted(x)
+    mean = sum(x) / len(x)
+    var = sum((v - mean) ** 2 for v in x) / (len(x) - 1) if len(x) > 1 else 0
+    cv = var ** 0.5 / mean if len(x) > 1 and mean > 0 else 0
+    return (x[0], quantile(x, .25), quantile(x, .5), quantile(x, .75), x[-1],
+            cv)
+
+
+def measure(size):
+    """Every variant at one size: (name, median ns, CSV fields) each."""
+    data = source(size)
+    vs = variants(data)
+    extra = [extra_bytes(v[4]) for v in vs]
+    for v in vs:
+        v[1](1)  # as harness.c: the heap's first growth is not calibrated
+    iters = [calibrate(v[1]) for v in vs]
+    ns = [[] for _ in vs]
+    faults = [0] * len(vs)
+    faulted = [0] * len(vs)
+    sums = [time_batch(v[1], it)[1] for v, it in zip(vs, iters)]
+    for _ in range(SAMPLES):
+        for i, (v, it) in enumerate(zip(vs, iters)):
+            before = minor_faults()
+            t, sums[i] = time_batch(v[1], it)
+            f = minor_faults() - before
+            ns[i].append(t / it)
+            faults[i] += f
+            faulted[i] += f > 0
+    check_sums(size, vs, sums)
+    rows = []
+    for i, v in enumerate(vs):
+        lo, p25, med, p75, hi, cv = stats(ns[i])
+        gbps = v[3] / med if v[3] else 0
+        rows.append((v[0], med,
+                     csv_fields(size, iters[i], lo, p25, med, p75, hi, cv,
+                                gbps, extra[i],
+                                faults[i] / (SAMPLES * iters[i]))))
+        if faulted[i]:
+            print(f"  note: {v[0]} at {size} bytes page-faulted in "
+                  f"{faulted[i]} of {SAMPLES} timed batches "
+                  f"({faults[i] / (SAMPLES * iters[i]):.4g} per operation)",
+                  file=sys.stderr)
+    return rows
+
+
+def check_sums(size, vs, sums):
+    got = [(v[0], s) for v, s in zip(vs, sums) if v[2]]
+    for name, s in got[1:]:
+        if s != got[0][1]:
+            print(f"{BENCH}: checksums disagree at {size} bytes: "
+                  f"{got[0][0]} {got[0][1]:#x}, {name} {s:#x}",
+                  file=sys.stderr)
+            sys.exit(1)
+
+
+def csv_fields(size, iters, lo, p25, med, p75, hi, cv, gbps, extra, minflt):
+    """One CSV row after the variant name, formatted as harness.c does."""
+    return (f"{size},,{SAMPLES},{iters},{lo:.3f},{p25:.3f},{med:.3f},"
+            f"{p75:.3f},{hi:.3f},{cv:.4f},{gbps:.3f},{extra},{minflt:.4g}")
+
+
+# --- Output --------------------------------------------------------------------------
+
+def format_ns(ns):
+    for unit, scale in (("ns", 1), ("us", 1e3), ("ms", 1e6)):
+        if ns < 1000 * scale:
+            return f"{ns / scale:.1f} {unit}"
+    return f"{ns / 1e9:.2f} s"
+
+
+def format_size(n):
+    for unit, shift in (("GiB", 30), ("MiB", 20), ("KiB", 10)):
+        if n >= 1 << shift:
+            v = n / (1 << shift)
+            return f"{v:.0f} {unit}" if v == int(v) else f"{v:.1f} {unit}"
+    return f"{n} B"
+
+
+def progress(done, steps, size, rows, start):
+    elapsed = time.monotonic() - start
+    left = elapsed / done * (steps - done)
+    times = " ".join(f"{name} {format_ns(med)}" for name, med, _ in rows)
+    print(f"  {BENCH} {done:3}/{steps:<3} {format_size(size):>9}  {times}"
+          f"   ({elapsed:.0f} s, about {left:.0f} s left)", file=sys.stderr)
+
+
+def remove_temp_and_die(sig, frame):
+    if temp_path:
+        try:
+            os.unlink(temp_path)
+        except OSError:
+            pass
+    signal.signal(sig, signal.SIG_DFL)
+    os.kill(os.getpid(), sig)
+
+
+def open_csv(path):
+    global temp_path
+    if path == "-":
+        return sys.stdout
+    temp_path = f"{path}.tmp.{os.getpid()}"
+    signal.signal(signal.SIGINT, remove_temp_and_die)
+    signal.signal(signal.SIGTERM, remove_temp_and_die)
+    try:
+        return open(temp_path, "w")
+    except OSError as e:
+        print(f"{BENCH}: cannot create {path}: {e.strerror}", file=sys.stderr)
+        sys.exit(1)
+
+
+def main():
+    global temp_path
+    sizes, path = parse_args(sys.argv[1:])
+    for n in sizes:
+        if n + n // 2 > available_memory():
+            print(f"{BENCH}: cannot set up {n} bytes: not enough memory",
+                  file=sys.stderr)
+            return 1
+    out = open_csv(path)
+    print(SCHEMA, file=out)
+    gc.disable()
+    start = time.monotonic()
+    for done, n in enumerate(sizes, 1):
+        rows = measure(n)
+        for name, _, fields in rows:
+            print(f"{BENCH},{name},{fields}", file=out)
+        out.flush()
+        progress(done, len(sizes), n, rows, start)
+    if out is not sys.stdout:
+        out.close()
+        os.replace(temp_path, path)
+        temp_path = None
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

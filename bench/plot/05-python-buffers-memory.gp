@@ -1,0 +1,18 @@
+# 05-python-buffers-memory.gp - extra resident memory against size.
+# The "extra paper": resident growth while one result is alive. A bytes
+# slice needs half the size again; a memoryview slice needs about nothing
+# (a few hundred bytes of objects, below the 4 KiB resolution of the count).
+f = csv('05-python-buffers')
+set title heading("A bytes slice needs half the size again; a memoryview slice needs none")
+set ylabel 'extra resident memory (bytes)'
+set logscale y 2
+set yrange [1024:*]
+set ytics ('1 KiB' 1024, '16 KiB' 16384, '256 KiB' 262144, '4 MiB' 4194304, \
+           '64 MiB' 67108864, '1 GiB' 1073741824)
+set key top left
+set offsets graph 0.03, graph 0.03, 0, 0
+# log axes cannot show 0: a variant that needed no memory is drawn at 1 KiB.
+shown(v) = v < 1024 ? 1024 : v
+plot f using 3:(shown(only('bytes-slice', 14))) with linespoints lt 2 title 'bytes-slice', \
+     f using 3:(shown(only('memoryview-slice', 14))) with linespoints lt 1 title 'memoryview-slice (0 drawn at 1 KiB)', \
+     f using 3:($3 / 2) with lines lt 8 title 'half the size (what the slice holds)'

@@ -1,0 +1,326 @@
+/*
+ * 01-photocopy.c - lesson 01: photocopy the pages, or hand over the report?
+ *
+ * A colleague needs pages 200 to 250 of a 500-page report. This program
+ * gives them the pages both ways and prints what each way cost:
+ *
+ *   1. one hand-over and one photocopy: addresses, bytes copied, extra
+ *      memory and time, side by side;
+ *   2. the same at growing sizes: the photocopy grows, the hand-over not;
+ *   3. the fair race, where the colleague reads every byte either way;
+ *   4. the Google Doc: a change to the original shows through the view;
+ *   5. where the photocopy is the better choice.
+ *
+ * `--trap` shreds the report while the colleague still holds the hand-over
+ * and then reads through it: the use after free that AddressSanitizer
+ * catches (`make trap-01`).
+ *
+ * Times come from the harness (bench/harness.h): the median of 11
+ * interleaved batches of at least 5 ms each, after a warm-up.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "byteview.h"
+#include "checksum.h"
+#include "demo.h"
+#include "harness.h"
+#include "measure.h"
+#include "size.h"
+
+#define PAGE 4096
+#define PAGES 500
+
+/* Page p of the report is filled with the byte 'A' + p % 26. */
+static void write_report(unsigned char *report, size_t npages)
+{
+	for (size_t p = 0; p < npages; p++)
+		memset(report + p * PAGE, 'A' + (int)(p % 26), PAGE);
+}
+
+/* --- The two ways, as the harness runs them ----------------------------- */
+
+struct errand {
+	const unsigned char *from;	/* the original pages */
+	size_t len;
+	unsigned char *paper;		/* the photocopy's own memory */
+	int sum;			/* the colleague reads every byte */
+};
+
+/* Where the colleague keeps what they were given. */
+static volatile struct byteview colleague;
+
+static int buy_paper(void *ctx)
+{
+	struct errand *e = ctx;
+
+	e->paper = bench_alloc(e->len);
+	return e->paper ? 0 : -1;
+}
+
+static void recycle_paper(void *ctx)
+{
+	struct errand *e = ctx;
+
+	bench_free(e->paper, e->len);
+	e->paper = NULL;
+}
+
+static uint64_t photocopy(void *ctx, uint64_t iters)
+{
+	struct errand *e = ctx;
+	uint64_t sum = 0;
+
+	for (uint64_t i = 0; i < iters; i++) {
+		memcpy(e->paper, e->from, e->len);
+		escape(e->paper);
+		colleague = byteview_make(e->paper, e->len);
+		if (e->sum)
+			sum = checksum_bytes(e->paper, e->len);
+		clobber();
+	}
+	return sum;
+}
+
+static uint64_t hand_over(void *ctx, uint64_t iters)
+{
+	struct errand *e = ctx;
+	uint64_t sum = 0;
+
+	for (uint64_t i = 0; i < iters; i++) {
+		colleague = byteview_make(e->from, e->len);
+		if (e->sum)
+			sum = checksum_bytes(e->from, e->len);
+		clobber();
+	}
+	return sum;
+}
+
+/* Time both ways on len bytes of from; r[0] is the photocopy. */
+static int race(const unsigned char *from, size_t len, int sum,
+		struct bench_result r[2])
+{
+	struct errand copy = { .from = from, .len = len, .sum = sum };
+	struct errand view = copy;
+	struct bench_variant v[2] = {
+		{ .name = "photocopy", .run = photocopy, .setup = buy_paper,
+		  .teardown = recycle_paper, .ctx = &copy, .reads_data = sum },
+		{ .name = "hand over", .run = hand_over, .ctx = &view,
+		  .reads_data = sum },
+	};
+
+	return bench_compare(len, v, 2, r);
+}
+
+/* --- Printing ------------------------------------------------------------ */
+
+static const char *ns_text(double ns, char *buf, size_t len)
+{
+	if (ns < 1e3)
+		snprintf(buf, len, "%.1f ns", ns);
+	else if (ns < 1e6)
+		snprintf(buf, len, "%.1f us", ns / 1e3);
+	else
+		snprintf(buf, len, "%.1f ms", ns / 1e6);
+	return buf;
+}
+
+static const char *bytes_text(size_t n, char *buf, size_t len)
+{
+	return size_format(n, buf, len);
+}
+
+/* Ratios from 1.1x to millions, in words a class reads at a glance. */
+static const char *ratio_text(double x, char *buf, size_t len)
+{
+	if (x < 100)
+		snprintf(buf, len, "%.1fx", x);
+	else if (x < 1e4)
+		snprintf(buf, len, "%.0fx", x);
+	else if (x < 1e6)
+		snprintf(buf, len, "%.0f thousand x", x / 1e3);
+	else
+		snprintf(buf, len, "%.0f million x", x / 1e6);
+	return buf;
+}
+
+/* --- The steps ------------------------------------------------------------ */
+
+static int side_by_side(const unsigned char *report)
+{
+	const unsigned char *pages = report + 199 * PAGE;
+	size_t len = 51 * PAGE;
+	struct bench_result r[2];
+	unsigned char *copy = malloc(len);
+	char a[32], b[32];
+
+	if (!copy || race(pages, len, 0, r) < 0) {
+		free(copy);
+		return -1;
+	}
+	measure_reset_copied();
+	measure_copy(copy, pages, len);
+	printf("  %-16s %-20s %s\n", "", "photocopy", "hand over");
+	printf("  %-16s %-20p %p  (report + 199 pages)\n", "address",
+	       (void *)copy, (const void *)pages);
+	printf("  %-16s %-20llu %d\n", "bytes copied",
+	       (unsigned long long)measure_bytes_copied(), 0);
+	printf("  %-16s %-20s %s\n", "extra memory",
+	       bytes_text(r[0].extra_bytes, a, sizeof(a)),
+	       bytes_text(r[1].extra_bytes, b, sizeof(b)));
+	printf("  %-16s %-20s %s\n", "time (median)",
+	       ns_text(r[0].median_ns, a, sizeof(a)),
+	       ns_text(r[1].median_ns, b, sizeof(b)));
+	free(copy);
+	return 0;
+}
+
+/* A table of the race at several sizes, read-or-not as asked. */
+static int race_table(const size_t *sizes, size_t n, int sum)
+{
+	size_t biggest = sizes[n - 1];
+	unsigned char *data = bench_alloc(biggest);
+	char s[32], a[32], b[32], x[32];
+
+	if (!data)
+		return -1;
+	printf("  %-10s %12s %12s   %s\n", "size", "photocopy", "hand over",
+	       "photocopy / hand over");
+	for (size_t i = 0; i < n; i++) {
+		struct bench_result r[2];
+
+		if (race(data, sizes[i], sum, r) < 0) {
+			bench_free(data, biggest);
+			return -1;
+		}
+		printf("  %-10s %12s %12s   %s\n",
+		       size_format(sizes[i], s, sizeof(s)),
+		       ns_text(r[0].median_ns, a, sizeof(a)),
+		       ns_text(r[1].median_ns, b, sizeof(b)),
+		       ratio_text(r[0].median_ns / r[1].median_ns, x, sizeof(x)));
+	}
+	bench_free(data, biggest);
+	return 0;
+}
+
+static void google_doc(unsigned char *report)
+{
+	struct byteview view = byteview_make(report + 199 * PAGE, 51 * PAGE);
+	unsigned char *copy = malloc(view.len);
+	size_t at = 10 * PAGE + 5;	/* page 210, byte 5 */
+
+	if (!copy) {
+		perror("01-photocopy: malloc");
+		exit(1);
+	}
+	byteview_copy(copy, view);
+	report[199 * PAGE + at] = '!';
+	printf("  You write '!' on page 210 of the original. Then:\n");
+	printf("  %-28s '%c'\n", "the original reads", report[199 * PAGE + at]);
+	printf("  %-28s '%c'   (the same bytes)\n", "the hand-over reads",
+	       byteview_at(view, at));
+	printf("  %-28s '%c'   (its own paper, as it was)\n",
+	       "the photocopy reads", copy[at]);
+	report[199 * PAGE + at] = copy[at];
+	free(copy);
+}
+
+/*
+ * At a few bytes, reading the photocopy costs a few nanoseconds more than
+ * reading the original; for that the colleague gets pages nobody can change
+ * or take away (step 4, and the trap).
+ */
+static int where_copying_wins(void)
+{
+	static const size_t tiny[] = { 64, 256, 4096 };
+
+	printf("  The colleague reads a note of a few bytes, either way:\n");
+	if (race_table(tiny, 3, 1) < 0)
+		return -1;
+	printf("  A photocopy of a note costs nanoseconds, and then it is yours:\n"
+	       "  the owner may change the original, or shred it (the trap),\n"
+	       "  and your copy stays as it was. A hand-over is only as good\n"
+	       "  as the owner's promise to keep the original.\n");
+	return 0;
+}
+
+/* The trap: the owner frees the report; the colleague reads anyway. */
+static void trap(void)
+{
+	unsigned char *report = malloc(PAGES * PAGE);
+
+	if (!report) {
+		perror("01-photocopy: malloc");
+		exit(1);
+	}
+	write_report(report, PAGES);
+	colleague = byteview_make(report + 199 * PAGE, 51 * PAGE);
+	printf("The owner shreds the report (free), while the colleague still\n"
+	       "holds a hand-over of pages 200-250 at %p.\n"
+	       "The colleague now reads page 200 through it...\n",
+	       (const void *)colleague.data);
+	fflush(stdout);
+	free(report);
+	printf("read '%c': AddressSanitizer did not stop this read\n",
+	       colleague.data[0]);
+}
+
+int main(int argc, char **argv)
+{
+	static const size_t sizes[] = { 4096, 51 * PAGE, 16 << 20, 256 << 20 };
+	struct demo_args args = demo_parse_args(argc, argv);
+	unsigned char *report;
+
+	if (args.trap) {
+		if (!demo_has_address_sanitizer()) {
+			puts("The trap reads freed memory. That is undefined behaviour,\n"
+			     "so it only runs under AddressSanitizer: make trap-01");
+			return 0;
+		}
+		trap();
+		return 0;
+	}
+	report = malloc(PAGES * PAGE);
+	if (!report) {
+		perror("01-photocopy: malloc");
+		return 1;
+	}
+	write_report(report, PAGES);
+	printf("Lesson 01: photocopy the pages, or hand over the report?\n\n"
+	       "The report: %d pages of %d bytes at %p.\n"
+	       "Your colleague needs pages 200 to 250: 51 pages, %d bytes.\n",
+	       PAGES, PAGE, (void *)report, 51 * PAGE);
+
+	demo_step("one photocopy, one hand-over");
+	demo_predict("how many times longer does the photocopy take?");
+	if (side_by_side(report) < 0)
+		goto out_fail;
+	demo_explain("the hand-over is an address inside the report: no bytes, no memory.");
+	demo_step("bigger reports: the photocopy grows, the hand-over does not");
+	demo_predict("at 256 MiB, does the hand-over get slower?");
+	if (race_table(sizes, 4, 0) < 0)
+		goto out_fail;
+	demo_explain("a hand-over is one pointer and one length, whatever the size.");
+	demo_step("the fair race: the colleague reads every byte either way");
+	demo_predict("now both ways read the data: how far apart are they?");
+	if (race_table(sizes, 4, 1) < 0)
+		goto out_fail;
+	demo_explain("reading costs both ways; the copy adds one write and one more read.");
+	demo_step("the Google Doc: one original, everyone sees changes");
+	google_doc(report);
+	demo_explain("a read-only view is not a frozen one: the owner can still write.");
+	demo_step("where the photocopy is the better choice");
+	if (where_copying_wins() < 0)
+		goto out_fail;
+	printf("\nThe plots: plots/01-photocopy-time.png, plots/01-photocopy-bandwidth.png,\n"
+	       "           plots/01-photocopy-memory.png (make bench draws them)\n"
+	       "The trap:  make trap-01\n");
+	free(report);
+	return 0;
+out_fail:
+	perror("01-photocopy: measuring");
+	free(report);
+	return 1;
+}
