@@ -44,10 +44,16 @@
 
 extern char **environ;
 
+/* One line "00-honest-timing: what failed: reason", then exit status 1. */
+static _Noreturn void fail(const char *what, const char *reason)
+{
+	fprintf(stderr, "00-honest-timing: %s: %s\n", what, reason);
+	exit(1);
+}
+
 static _Noreturn void die(const char *what)
 {
-	fprintf(stderr, "00-honest-timing: %s: %s\n", what, strerror(errno));
-	exit(1);
+	fail(what, strerror(errno));
 }
 
 /* A time in the unit that keeps three or four digits. */
@@ -75,7 +81,7 @@ static void print_result(const char *label, const struct bench_result *r)
 	       ns_text(r->p75_ns, b, sizeof(b)), r->cv * 100);
 }
 
-/* --- The copies, as the harness runs them ------------------------------------ */
+/* --- Step 3's pair, and the honest copy ---------------------------------------- */
 
 /*
  * Step 3's pair. They are not static, and never inlined, so that
@@ -357,10 +363,8 @@ static double time_process(const char *copyloop, const char *size,
 	}
 	if (waitpid(pid, &status, 0) < 0)
 		die("waiting for copyloop");
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		errno = ECHILD;
-		die("copyloop failed");
-	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		fail("running copyloop", "it did not exit with status 0");
 	return (double)(measure_now_ns() - start);
 }
 
