@@ -6,21 +6,28 @@
  * Three measurements, all through the harness (bench/harness.h), in this
  * order:
  *
- *   1. "first-touch" against "prefaulted": copying into a freshly malloc'ed
- *      buffer (malloc, memcpy, free) against a buffer whose pages are already
- *      there, at 256 MiB (64 MiB with --quick). The minflt column shows why.
- *   2. "in-process": one memcpy between two pre-faulted buffers, at each
+ *   1. "in-process": one memcpy between two pre-faulted buffers, at each
  *      size of the list (64 KiB, 1 MiB, 16 MiB unless --sizes says
  *      otherwise). bench/00-honest-timing.hyperfine times the same copy as
- *      whole processes right after this program, and adds its "hyperfine"
- *      rows beside these; they come last here to be as close to it in time
- *      as they can.
- *   3. The harness checks itself (lmbench's linearity test): at 1 MiB (or
+ *      whole processes after this program, and adds its "hyperfine" rows
+ *      beside these.
+ *   2. The harness checks itself (lmbench's linearity test): at 1 MiB (or
  *      the first size) it times batches of k and of 2k copies, interleaved,
  *      where k is the batch the harness calibrated there, and reports the
  *      ratio of their medians. An honest clock and loop give 2.00; the
  *      result goes to bench/results/00-linearity.txt, which bench/machine
  *      copies into machine.json.
+ *   3. "first-touch" against "prefaulted": copying into a freshly malloc'ed
+ *      buffer (malloc, memcpy, free) against a buffer whose pages are already
+ *      there, at 256 MiB (64 MiB with --quick). The minflt column shows why.
+ *
+ * First touch comes last on purpose. It takes and gives back several GiB
+ * of memory, and on the virtual machine this was written on, 16 MiB copies
+ * timed right after that ran 9-29% slower than the same copies timed by
+ * hyperfine a few seconds later (64 KiB and 1 MiB, which stay in the
+ * caches, were not affected), most likely because the kernel and the
+ * hypervisor were still settling the memory given back (that machine runs
+ * a balloon driver and DAMON). So the copies are timed before the churn.
  *
  * The linearity file is written only when the CSV goes to a file, and only
  * if bench/results exists below the current folder (bench/run runs from the
@@ -205,8 +212,6 @@ static int sweep(struct bench_run *run, const struct bench_config *cfg,
 	size_t lin = linearity_index(cfg);
 	uint64_t lin_iters = 0;
 
-	if (measure_first_touch(run, src, first_touch_len) < 0)
-		return -1;
 	for (size_t i = 0; i < cfg->nsizes; i++) {
 		struct bench_result r;
 
@@ -215,7 +220,9 @@ static int sweep(struct bench_run *run, const struct bench_config *cfg,
 		if (i == lin)
 			lin_iters = r.iters;
 	}
-	return check_linearity(cfg, src, cfg->sizes[lin], lin_iters);
+	if (check_linearity(cfg, src, cfg->sizes[lin], lin_iters) < 0)
+		return -1;
+	return measure_first_touch(run, src, first_touch_len);
 }
 
 int main(int argc, char **argv)
