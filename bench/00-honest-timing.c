@@ -29,9 +29,10 @@
  * hypervisor were still settling the memory given back (that machine runs
  * a balloon driver and DAMON). So the copies are timed before the churn.
  *
- * The linearity file is written only when the CSV goes to a file, and only
- * if bench/results exists below the current folder (bench/run runs from the
- * top of the tree); it is written under a temporary name and renamed.
+ * The linearity file is written only when the CSV goes to a regular file and
+ * bench/results exists below the current folder (bench/run runs from the
+ * top of the tree), after the CSV is in place, under a temporary name that
+ * is then renamed.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -43,6 +44,7 @@
 
 #include "harness.h"
 #include "measure.h"
+#include "size.h"
 #include "timed_copy.h"
 
 #define LINEARITY_SIZE (1u << 20)
@@ -121,23 +123,45 @@ static int is_directory(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-static int report_linearity(const struct bench_config *cfg, double ratio,
-			    size_t len, uint64_t iters)
+/* What the linearity check found, written out once the run succeeded. */
+struct linearity {
+	double ratio;
+	size_t len;
+	uint64_t iters;
+	int samples;
+};
+
+static int linearity_ok(const struct linearity *lin)
 {
-	int ok = ratio > 2 * (1 - LINEARITY_TOLERANCE) &&
-		 ratio < 2 * (1 + LINEARITY_TOLERANCE);
+	return lin->ratio > 2 * (1 - LINEARITY_TOLERANCE) &&
+	       lin->ratio < 2 * (1 + LINEARITY_TOLERANCE);
+}
+
+/*
+ * Only a run that writes its CSV to a regular file (as bench/run does)
+ * updates bench/results: a run by hand to standard output or /dev/null
+ * leaves the results alone.
+ */
+static int writes_results(const char *csv_path)
+{
+	struct stat st;
+
+	if (strcmp(csv_path, "-") == 0 || !is_directory("bench/results"))
+		return 0;
+	return stat(csv_path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static int save_linearity(const struct bench_config *cfg,
+			  const struct linearity *lin)
+{
 	char json[256];
 
-	fprintf(stderr, "  %s linearity: %llu copies of %zu bytes, then twice "
-		"as many: time x%.3f (%s)\n", cfg->bench,
-		(unsigned long long)iters, len, ratio,
-		ok ? "within 2%" : "NOT within 2% of x2");
 	snprintf(json, sizeof(json),
 		 "{\"ratio\": %.4f, \"size_bytes\": %zu, \"iters\": %llu, "
 		 "\"samples\": %d, \"within_2_percent\": %s}\n",
-		 ratio, len, (unsigned long long)iters, cfg->samples,
-		 ok ? "true" : "false");
-	if (strcmp(cfg->csv_path, "-") == 0 || !is_directory("bench/results"))
+		 lin->ratio, lin->len, (unsigned long long)lin->iters,
+		 lin->samples, linearity_ok(lin) ? "true" : "false");
+	if (!writes_results(cfg->csv_path))
 		return 0;
 	if (write_atomically(LINEARITY_PATH, json) < 0) {
 		fprintf(stderr, "%s: cannot write %s: %s\n", cfg->bench,
@@ -152,19 +176,24 @@ static int report_linearity(const struct bench_config *cfg, double ratio,
  * of len bytes (iters copies make a batch of at least 5 ms).
  */
 static int check_linearity(const struct bench_config *cfg, const void *src,
-			   size_t len, uint64_t iters)
+			   size_t len, uint64_t iters, struct linearity *lin)
 {
 	struct timed_copy c = { .src = src, .len = len };
-	double ratio;
 
 	if (timed_copy_setup(&c) < 0) {
 		fprintf(stderr, "%s: cannot allocate %zu bytes: %s\n",
 			cfg->bench, len, strerror(errno));
 		return -1;
 	}
-	ratio = linearity_ratio(&c, iters, cfg->samples);
+	*lin = (struct linearity){ .len = len, .iters = iters,
+				   .samples = cfg->samples };
+	lin->ratio = linearity_ratio(&c, iters, cfg->samples);
 	timed_copy_teardown(&c);
-	return report_linearity(cfg, ratio, len, iters);
+	fprintf(stderr, "  %s linearity: %llu copies of %zu bytes, then twice "
+		"as many: time x%.3f (%s)\n", cfg->bench,
+		(unsigned long long)iters, len, lin->ratio,
+		linearity_ok(lin) ? "within 2%" : "NOT within 2% of x2");
+	return 0;
 }
 
 /* --- First touch ------------------------------------------------------------ */
@@ -187,14 +216,15 @@ static int measure_first_touch(struct bench_run *run, const void *src,
 
 /* --- The sweep ----------------------------------------------------------------- */
 
-static size_t largest(const struct bench_config *cfg, size_t also)
+/* n bytes of pre-faulted source data, or NULL after saying why. */
+static void *source(const struct bench_config *cfg, size_t n)
 {
-	size_t n = also;
+	void *p = bench_alloc(n);
 
-	for (size_t i = 0; i < cfg->nsizes; i++)
-		if (cfg->sizes[i] > n)
-			n = cfg->sizes[i];
-	return n;
+	if (!p)
+		fprintf(stderr, "%s: cannot allocate %zu bytes: %s\n",
+			cfg->bench, n, strerror(errno));
+	return p;
 }
 
 /* Which size the linearity check uses: 1 MiB if it is in the list. */
@@ -206,52 +236,85 @@ static size_t linearity_index(const struct bench_config *cfg)
 	return 0;
 }
 
-static int sweep(struct bench_run *run, const struct bench_config *cfg,
-		 const void *src, size_t first_touch_len)
+/*
+ * The in-process copy of len bytes, and the linearity check when lin is not
+ * NULL. The source is a buffer of exactly len bytes of its own, mapped and
+ * touched just before its destination, as copyloop makes them. (Copying
+ * from a slice of one large buffer instead ran 16 MiB copies up to 40%
+ * faster here than copyloop's own buffers: how the kernel lays out a large
+ * mapping in physical memory matters once the copy no longer fits in the
+ * caches. A cross-check must copy between buffers made the same way.)
+ */
+static int copy_one_size(struct bench_run *run, const struct bench_config *cfg,
+			 size_t len, struct linearity *lin)
 {
-	size_t lin = linearity_index(cfg);
-	uint64_t lin_iters = 0;
+	void *src = source(cfg, len);
+	struct bench_result r;
+	int err;
+
+	if (!src)
+		return -1;
+	err = measure_in_process(run, src, len, &r);
+	if (!err && lin)
+		err = check_linearity(cfg, src, len, r.iters, lin);
+	bench_free(src, len);
+	return err;
+}
+
+static int sweep(struct bench_run *run, const struct bench_config *cfg,
+		 struct linearity *lin)
+{
+	size_t first_touch_len = (size_t)(cfg->quick ? 64 : 256) << 20;
+	size_t at = linearity_index(cfg);
+	void *src;
+	int err;
+
+	for (size_t i = 0; i < cfg->nsizes; i++)
+		if (copy_one_size(run, cfg, cfg->sizes[i],
+				  i == at ? lin : NULL) < 0)
+			return -1;
+	src = source(cfg, first_touch_len);
+	if (!src)
+		return -1;
+	err = measure_first_touch(run, src, first_touch_len);
+	bench_free(src, first_touch_len);
+	return err;
+}
+
+/* Refuse, before measuring anything, a size whose two buffers cannot fit. */
+static int sizes_fit(const struct bench_config *cfg)
+{
+	size_t room = size_available_memory() / 2;
 
 	for (size_t i = 0; i < cfg->nsizes; i++) {
-		struct bench_result r;
-
-		if (measure_in_process(run, src, cfg->sizes[i], &r) < 0)
-			return -1;
-		if (i == lin)
-			lin_iters = r.iters;
+		if (cfg->sizes[i] > room) {
+			fprintf(stderr, "%s: %zu bytes: two buffers of that size "
+				"do not fit in the memory available\n",
+				cfg->bench, cfg->sizes[i]);
+			return 0;
+		}
 	}
-	if (check_linearity(cfg, src, cfg->sizes[lin], lin_iters) < 0)
-		return -1;
-	return measure_first_touch(run, src, first_touch_len);
+	return 1;
 }
 
 int main(int argc, char **argv)
 {
 	struct bench_config cfg;
 	struct bench_run *run;
-	size_t first_touch_len, src_len;
-	void *src;
+	struct linearity lin;
 
 	bench_parse_args(&cfg, argc, argv, "00-honest-timing", "64K,1M,16M",
 			 "64K,1M,16M");
-	first_touch_len = (size_t)(cfg.quick ? 64 : 256) << 20;
-	src_len = largest(&cfg, first_touch_len);
+	if (!sizes_fit(&cfg))
+		return 1;
 	run = bench_open(&cfg, cfg.nsizes + 1);
 	if (!run)
 		return 1;
-	src = bench_alloc(src_len);
-	if (!src) {
-		fprintf(stderr, "%s: cannot allocate %zu bytes: %s\n",
-			cfg.bench, src_len, strerror(errno));
-		goto out_abandon;
+	if (sweep(run, &cfg, &lin) < 0) {
+		bench_abandon(run);
+		return 1;
 	}
-	if (sweep(run, &cfg, src, first_touch_len) < 0)
-		goto out_free;
-	bench_free(src, src_len);
-	return bench_close(run) < 0;
-out_free:
-	bench_free(src, src_len);
-out_abandon:
-	bench_abandon(run);
-	return 1;
+	if (bench_close(run) < 0)
+		return 1;
+	return save_linearity(&cfg, &lin) < 0;
 }
