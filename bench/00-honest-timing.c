@@ -21,13 +21,10 @@
  *      buffer (malloc, memcpy, free) against a buffer whose pages are already
  *      there, at 256 MiB (64 MiB with --quick). The minflt column shows why.
  *
- * First touch comes last on purpose. It takes and gives back several GiB
- * of memory, and on the virtual machine this was written on, 16 MiB copies
- * timed right after that ran 9-29% slower than the same copies timed by
- * hyperfine a few seconds later (64 KiB and 1 MiB, which stay in the
- * caches, were not affected), most likely because the kernel and the
- * hypervisor were still settling the memory given back (that machine runs
- * a balloon driver and DAMON). So the copies are timed before the churn.
+ * First touch comes last on purpose: it takes and gives back several GiB
+ * of memory, and the copies are timed before that churn, so that nothing it
+ * leaves behind (the kernel and the hypervisor settling the memory given
+ * back) can reach them.
  *
  * The linearity file is written only when the CSV goes to a regular file and
  * bench/results exists below the current folder (bench/run runs from the
