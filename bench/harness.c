@@ -324,6 +324,8 @@ void *bench_alloc(size_t n)
 		 -1, 0);
 	if (p == MAP_FAILED)
 		return NULL;
+	/* Huge pages where the kernel can: see harness.h. */
+	madvise(p, n, MADV_HUGEPAGE);
 	memset(p, 0x5a, n);
 	return p;
 }

@@ -178,6 +178,14 @@ size_t bench_largest_size(const struct bench_config *cfg);
  * n bytes of page-aligned memory from mmap, every page already touched with
  * a non-zero fill, so no timed batch pays for first touch. NULL with errno
  * on failure, or when n is more than the memory available.
+ *
+ * The buffer asks for transparent huge pages (madvise MADV_HUGEPAGE), which
+ * the kernel gives to the 2 MiB-aligned parts of large buffers. Measured on
+ * this workbench's 2-core VM, five runs of the 16 MiB copy spread from 12.5
+ * to 18.9 GB/s with 4 KiB pages (the data filled the 32 MiB L3, and where
+ * the kernel placed each small page decided the result) and from 16.4 to
+ * 18.5 GB/s with huge pages. It also makes results independent of the
+ * machine's THP default ("always" on some systems, "madvise" on others).
  */
 void *bench_alloc(size_t n);
 void bench_free(void *p, size_t n);

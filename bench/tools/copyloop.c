@@ -38,8 +38,8 @@ static _Noreturn void usage(const char *prog, int status)
 
 /*
  * n bytes of fresh, page-aligned memory with every page touched, just as the
- * harness's bench_alloc makes them: mmap (so the kernel hands out 4 KiB pages
- * under the same transparent-huge-page policy), then a non-zero fill.
+ * harness's bench_alloc makes them: mmap, a request for transparent huge
+ * pages (bench/harness.h says why), then a non-zero fill.
  */
 static void *prefaulted(size_t n)
 {
@@ -48,6 +48,7 @@ static void *prefaulted(size_t n)
 
 	if (p == MAP_FAILED)
 		return NULL;
+	madvise(p, n, MADV_HUGEPAGE);
 	memset(p, 0x5a, n);
 	return p;
 }
