@@ -22,7 +22,7 @@
  *                     a copy of B transposed (Drepper, "What Every
  *                     Programmer Should Know About Memory", 6.2.1).
  *
- * Why a band: one whole product of order 1024 walked by column takes about
+ * Why a band: one whole product of order 1024 walked by column takes 3 to
  * 4 s here, and the harness runs each variant at least 14 times. Every row
  * of C reads all of B in the same order, so a band of R rows walks B
  * exactly as the whole product does, R times instead of N: one operation

@@ -1,10 +1,11 @@
 # 05-python-buffers-memory.gp - extra resident memory against size.
 # The "extra paper": resident growth while one result is alive. A bytes
-# slice needs half the size again; a memoryview slice needs about nothing
-# (a few hundred bytes of objects, below the 4 KiB resolution of the count).
+# slice needs half the size again; a memoryview slice needs a few hundred
+# bytes of objects, below the 4 KiB resolution of the count, so it reads 0,
+# or now and then one or two pages that do not grow with the size.
 f = csv('05-python-buffers')
 set xlabel 'size of the bytes object (each slice is half of it)'
-set title heading("A bytes slice needs half the size again; a memoryview slice needs none")
+set title heading("A bytes slice needs half the size again; a memoryview slice needs none that grows")
 set ylabel 'extra resident memory (bytes)'
 set logscale y 2
 set yrange [1024:*]
