@@ -298,7 +298,7 @@ int main(int argc, char **argv)
 {
 	struct bench_config cfg;
 	struct bench_run *run;
-	struct linearity lin;
+	struct linearity lin = { 0 };
 
 	bench_parse_args(&cfg, argc, argv, "00-honest-timing", "64K,1M,16M",
 			 "64K,1M,16M");

@@ -334,11 +334,12 @@ static void find_copyloop(char *path, size_t len)
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	char *slash;
 
-	if (n < 0)
+	if (n <= 0)
 		die("finding this program (/proc/self/exe)");
 	self[n] = '\0';
 	slash = strrchr(self, '/');
-	*slash = '\0';
+	if (slash)
+		*slash = '\0';
 	snprintf(path, len, "%s/../../bench/tools/copyloop", self);
 	if (access(path, X_OK) < 0)
 		die("finding bench/tools/copyloop (run `make lesson-00`)");
