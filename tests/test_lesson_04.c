@@ -21,6 +21,7 @@
 #include "../lessons/04-mmap/exercise.h"
 #include "checksum.h"
 #include "mappedfile.h"
+#include "procmaps.h"
 
 #define PAGE 4096
 
@@ -59,19 +60,6 @@ static uint64_t write_pattern(size_t n)
 	sum = checksum_bytes(data, n);
 	test_free(data);
 	return sum;
-}
-
-static int mappings_of(const char *path)
-{
-	char line[512];
-	int n = 0;
-	FILE *maps = fopen("/proc/self/maps", "r");
-
-	assert_non_null(maps);
-	while (fgets(line, sizeof(line), maps))
-		n += strstr(line, path) != NULL;
-	fclose(maps);
-	return n;
 }
 
 /* --- 1. sum_by_mapping --------------------------------------------------- */

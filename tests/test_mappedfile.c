@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "mappedfile.h"
+#include "procmaps.h"
 #include "measure.h"
 
 #define TEXT "pages 200 to 250, please"
@@ -70,20 +71,6 @@ static void read_file(const char *path, char *buf, size_t len)
 	assert_true(fd >= 0);
 	assert_int_equal(read(fd, buf, len), (ssize_t)len);
 	close(fd);
-}
-
-/* Lines of /proc/self/maps that mention path: how many mappings of it exist. */
-static int mappings_of(const char *path)
-{
-	char line[512];
-	int n = 0;
-	FILE *maps = fopen("/proc/self/maps", "r");
-
-	assert_non_null(maps);
-	while (fgets(line, sizeof(line), maps))
-		n += strstr(line, path) != NULL;
-	fclose(maps);
-	return n;
 }
 
 static void a_mapping_shows_the_file_without_copying(void **state)
