@@ -487,8 +487,7 @@ static void write_row(struct bench_run *run, const char *param,
 		r->extra_bytes, r->minflt);
 }
 
-/* Times in the progress line: the unit that keeps 3 or 4 digits. */
-static void format_ns(double ns, char *buf, size_t len)
+char *bench_format_ns(double ns, char *buf, size_t len)
 {
 	if (ns < 1e3)
 		snprintf(buf, len, "%.1f ns", ns);
@@ -498,6 +497,7 @@ static void format_ns(double ns, char *buf, size_t len)
 		snprintf(buf, len, "%.1f ms", ns / 1e6);
 	else
 		snprintf(buf, len, "%.2f s", ns / 1e9);
+	return buf;
 }
 
 static void progress(struct bench_run *run, size_t size, const char *param,
@@ -511,7 +511,7 @@ static void progress(struct bench_run *run, size_t size, const char *param,
 		run->done, run->steps, size_format(size, sz, sizeof(sz)),
 		param[0] ? param : "", param[0] ? " " : "");
 	for (size_t i = 0; i < n; i++) {
-		format_ns(r[i].median_ns, t, sizeof(t));
+		bench_format_ns(r[i].median_ns, t, sizeof(t));
 		fprintf(stderr, " %s %s", r[i].variant, t);
 	}
 	fprintf(stderr, "   (%.0f s, about %.0f s left)\n",

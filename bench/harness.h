@@ -197,6 +197,11 @@ struct bench_stats {
 
 void bench_stats(double *x, size_t n, struct bench_stats *out);
 
+/* A time in the unit that keeps 3 or 4 digits: "2.5 ns", "23.0 us",
+ * "97.6 ms", "1.20 s", as the progress line and lesson demos print them.
+ * Returns buf. */
+char *bench_format_ns(double ns, char *buf, size_t len);
+
 /* The time-left estimate: seconds for `left` more steps after `done` took
  * `elapsed_ns`. 0 when nothing is done yet. */
 double bench_eta_seconds(uint64_t elapsed_ns, size_t done, size_t left);

@@ -69,6 +69,17 @@ static void time_left_scales_with_steps_left(void **state)
 	assert_float_equal(bench_eta_seconds(2000000000u, 0, 6), 0.0, 1e-9);
 }
 
+static void times_print_in_the_unit_that_keeps_few_digits(void **state)
+{
+	char buf[32];
+
+	(void)state;
+	assert_string_equal(bench_format_ns(2.54, buf, sizeof(buf)), "2.5 ns");
+	assert_string_equal(bench_format_ns(23000, buf, sizeof(buf)), "23.0 us");
+	assert_string_equal(bench_format_ns(97.6e6, buf, sizeof(buf)), "97.6 ms");
+	assert_string_equal(bench_format_ns(1.2e9, buf, sizeof(buf)), "1.20 s");
+}
+
 /* --- Fake variants ---------------------------------------------------------- */
 
 struct fake {
@@ -285,6 +296,7 @@ int main(void)
 		cmocka_unit_test(an_even_count_takes_the_middle_pair),
 		cmocka_unit_test(one_sample_has_no_spread),
 		cmocka_unit_test(time_left_scales_with_steps_left),
+		cmocka_unit_test(times_print_in_the_unit_that_keeps_few_digits),
 		cmocka_unit_test(variants_are_interleaved_after_one_warm_up),
 		cmocka_unit_test(setup_memory_is_measured_as_extra_bytes),
 		cmocka_unit_test(disagreeing_checksums_fail_the_measurement),

@@ -116,17 +116,6 @@ static int race(const unsigned char *from, size_t len, int sum,
 
 /* --- Printing ------------------------------------------------------------ */
 
-static const char *ns_text(double ns, char *buf, size_t len)
-{
-	if (ns < 1e3)
-		snprintf(buf, len, "%.1f ns", ns);
-	else if (ns < 1e6)
-		snprintf(buf, len, "%.1f us", ns / 1e3);
-	else
-		snprintf(buf, len, "%.1f ms", ns / 1e6);
-	return buf;
-}
-
 /* Ratios from 1.1x to millions, in words a class reads at a glance. */
 static const char *ratio_text(double x, char *buf, size_t len)
 {
@@ -173,8 +162,8 @@ static int side_by_side(const unsigned char *report)
 	       size_format(r[0].extra_bytes, a, sizeof(a)),
 	       size_format(r[1].extra_bytes, b, sizeof(b)));
 	printf("  %-16s %-20s %s\n", "time (median)",
-	       ns_text(r[0].median_ns, a, sizeof(a)),
-	       ns_text(r[1].median_ns, b, sizeof(b)));
+	       bench_format_ns(r[0].median_ns, a, sizeof(a)),
+	       bench_format_ns(r[1].median_ns, b, sizeof(b)));
 	free(copy);
 	return 0;
 }
@@ -199,8 +188,8 @@ static int race_table(const size_t *sizes, size_t n, int sum)
 		}
 		printf("  %-10s %12s %12s   %s\n",
 		       size_format(sizes[i], s, sizeof(s)),
-		       ns_text(r[0].median_ns, a, sizeof(a)),
-		       ns_text(r[1].median_ns, b, sizeof(b)),
+		       bench_format_ns(r[0].median_ns, a, sizeof(a)),
+		       bench_format_ns(r[1].median_ns, b, sizeof(b)),
 		       ratio_text(r[0].median_ns / r[1].median_ns, x, sizeof(x)));
 	}
 	bench_free(data, biggest);
