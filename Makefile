@@ -175,10 +175,10 @@ demo: ## narrated classroom run of lesson N: make demo N=01 (PAUSE=0: no waiting
 	@test -n "$(call lesson_dir,$(N))" || { echo "demo: there is no lesson $(N) (lessons: $(LESSON_NUMS))" >&2; exit 2; }
 	@$(MAKE) --no-print-directory lesson-$(N)
 
-progress: ## which exercises pass, and the next lesson to do
+progress: ## which exercises pass, and how close your predictions came
 	@tools/progress
 
-verify-exercises: ## prove every untouched exercise fails and every solution passes
+verify-exercises: ## prove every exercise as shipped (git's) fails and every solution passes
 	@tools/verify-exercises
 
 deps: ## install what is missing (cc, pkg-config, cmocka, hyperfine, gnuplot, jq, Python headers)
@@ -342,3 +342,42 @@ asm-00: $(ASM_00) ## lesson 00: what the compiler made of the copy nobody reads
 	@awk '/^(copy_nobody_reads|copy_kept):/ { f = $$1; print "\n" f; next } \
 	      f && /^[ \t]*\.size/ { f = "" } \
 	      f && /^\t(call|jmp)[a-z]*\t[^.]|^\tret/ { print "   " $$0 }' $<
+
+# --- The learner's loop: predictions, hints, watch, reset ----------------------
+# A learner's state lives in .workbench/ (git ignores it): predictions.csv,
+# written by the demos (src/predictions.h), and hints.csv, by tools/hint.
+# The demos find the folder through the path compiled into predictions.o
+# ($WORKBENCH_STATE overrides it, as the tests do). verify-exercises builds
+# each exercise as shipped (git's version, copied to $(BUILD)/shipped/ by
+# tools/verify-exercises) with the lesson's tests.
+
+$(BUILD)/obj/src/predictions.o $(BUILD)/asan/src/predictions.o \
+$(BUILD)/unit/src/predictions.o: CPPFLAGS += -DDEMO_STATE_DIR='"$(abspath .workbench)"'
+
+define LEARNER_RULES
+predict-$(2): $(BUILD)/lessons/$(1)/$(1) ## ask lesson NN's prediction questions, without measuring
+	@$$< --predict
+
+hint-$(2): $(BUILD)/exercise/test_lesson_$(2) ## one more level of the hint for lesson NN's first failing test
+	@tools/hint $(2) $$<
+
+reset-$(2): ## put lessons/NN-*/exercise.c back as shipped (yours is kept as a backup)
+	@tools/reset $(2)
+
+$(BUILD)/unit/$(BUILD)/shipped/$(1)/exercise.o: CPPFLAGS += -Ilessons/$(1)
+$(BUILD)/shipped/test_lesson_$(2): $(BUILD)/unit/tests/test_lesson_$(2).o \
+		$(BUILD)/unit/$(BUILD)/shipped/$(1)/exercise.o $(UNIT_OBJ)
+	$$(call say,LD,$$@)
+	@mkdir -p $$(@D)
+	$$(Q)$$(CC) $$(ALL_CFLAGS) -o $$@ $$^ $$(CMOCKA_LIBS) $$(LDLIBS)
+endef
+$(foreach l,$(LESSON_IDS),$(eval $(call LEARNER_RULES,$(l),$(firstword $(subst -, ,$(l))))))
+
+.PHONY: watch next $(foreach n,$(LESSON_NUMS),predict-$(n) hint-$(n) reset-$(n))
+
+watch: ## re-check your exercise on every save (N=NN, or the first unfinished); h hint, q quit
+	@tools/watch $(N)
+
+next: ## run the demo of the first lesson whose exercise does not pass yet
+	@n=$$(tools/progress --next) || { echo "Every exercise passes: well done."; exit 0; }; \
+		$(MAKE) --no-print-directory lesson-$$n

@@ -1,50 +1,86 @@
 /*
- * demo.c - argument parsing, numbered steps and pauses for lesson demos.
+ * demo.c - argument parsing, numbered steps, pauses and predictions for
+ * lesson demos.
  *
- * The step counter is the one piece of state: demo_step numbers the steps
- * 1, 2, 3 ... in the order the program reaches them.
+ * Two pieces of state: the step counter (demo_step numbers the steps 1, 2,
+ * 3 ... in the order the program reaches them) and the guesses typed at
+ * demo_predict that wait for their demo_score. The file of predictions is
+ * predictions.c's business; this file asks, parses, prints and scores.
  */
 #include "demo.h"
 
+#include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "asan.h"
+#include "predictions.h"
+#include "size.h"
 
+#define MAX_PENDING 16
+
+static const char *prog = "demo";
 static int step;
 
-static _Noreturn void usage(const char *prog, int status)
+/* Guesses typed, waiting for the measurement they predict. */
+static struct {
+	const struct demo_question *q;
+	double guess;
+} pending[MAX_PENDING];
+static size_t npending;
+
+static _Noreturn void usage(int status)
 {
-	fprintf(status ? stderr : stdout, "usage: %s [--trap]\n", prog);
+	fprintf(status ? stderr : stdout, "usage: %s [--trap | --predict]\n",
+		prog);
 	exit(status);
 }
 
 struct demo_args demo_parse_args(int argc, char **argv)
 {
-	struct demo_args args = { .trap = false };
+	struct demo_args args = { .trap = false, .predict = false };
+	const char *slash = argc > 0 ? strrchr(argv[0], '/') : NULL;
 
+	if (argc > 0)
+		prog = slash ? slash + 1 : argv[0];
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--trap") == 0) {
 			args.trap = true;
+		} else if (strcmp(argv[i], "--predict") == 0) {
+			args.predict = true;
 		} else if (strcmp(argv[i], "--help") == 0) {
-			usage(argv[0], 0);
+			usage(0);
 		} else {
-			fprintf(stderr, "%s: unknown argument '%s'\n", argv[0],
+			fprintf(stderr, "%s: unknown argument '%s'\n", prog,
 				argv[i]);
-			usage(argv[0], 2);
+			usage(2);
 		}
+	}
+	if (args.trap && args.predict) {
+		fprintf(stderr, "%s: --trap and --predict do not go together\n",
+			prog);
+		usage(2);
 	}
 	return args;
 }
 
+bool demo_is_interactive(void)
+{
+	const char *pause = getenv("PAUSE"), *ci = getenv("CI");
+
+	return !(pause && strcmp(pause, "0") == 0) && !(ci && *ci) &&
+	       isatty(STDIN_FILENO);
+}
+
 void demo_pause(void)
 {
-	const char *pause = getenv("PAUSE");
 	int c;
 
-	if ((pause && strcmp(pause, "0") == 0) || !isatty(STDIN_FILENO))
+	if (!demo_is_interactive())
 		return;
 	printf("  (Enter to go on)");
 	fflush(stdout);
@@ -59,12 +95,6 @@ void demo_step(const char *title)
 	printf("\nStep %d: %s\n", ++step, title);
 }
 
-void demo_predict(const char *question)
-{
-	printf("  Predict: %s\n", question);
-	demo_pause();
-}
-
 void demo_explain(const char *meaning)
 {
 	printf("  => %s\n", meaning);
@@ -73,4 +103,316 @@ void demo_explain(const char *meaning)
 bool demo_has_address_sanitizer(void)
 {
 	return ASAN_ENABLED;
+}
+
+/* --- Reading an answer ------------------------------------------------------ */
+
+/* The words a number may be followed by, and what they multiply it by. */
+static const struct unit_word {
+	const char *word;
+	enum demo_unit unit;
+	double scale;
+} unit_words[] = {
+	{ "x", DEMO_RATIO, 1 },		{ "times", DEMO_RATIO, 1 },
+	{ "B", DEMO_SIZE, 1 },		{ "bytes", DEMO_SIZE, 1 },
+	{ "K", DEMO_SIZE, 0x1p10 },	{ "KB", DEMO_SIZE, 0x1p10 },
+	{ "KiB", DEMO_SIZE, 0x1p10 },	{ "M", DEMO_SIZE, 0x1p20 },
+	{ "MB", DEMO_SIZE, 0x1p20 },	{ "MiB", DEMO_SIZE, 0x1p20 },
+	{ "G", DEMO_SIZE, 0x1p30 },	{ "GB", DEMO_SIZE, 0x1p30 },
+	{ "GiB", DEMO_SIZE, 0x1p30 },	{ "ns", DEMO_TIME, 1 },
+	{ "us", DEMO_TIME, 1e3 },	{ "\xc2\xb5s", DEMO_TIME, 1e3 },
+	{ "ms", DEMO_TIME, 1e6 },	{ "s", DEMO_TIME, 1e9 },
+};
+
+/* What each unit is called, how its answers look, and how it is kept. */
+static const struct {
+	const char *name, *example, *stored;
+} units[] = {
+	[DEMO_RATIO] = { "a ratio", "10 or 10x", "ratio" },
+	[DEMO_SIZE] = { "a size", "64 KiB or 4096 B", "bytes" },
+	[DEMO_TIME] = { "a time", "120 ns, 2.5 us or 5 ms", "ns" },
+	[DEMO_COUNT] = { "a count", "8", "count" },
+};
+
+static const struct unit_word *find_unit_word(const char *s, size_t n)
+{
+	for (size_t i = 0; i < sizeof(unit_words) / sizeof(unit_words[0]); i++)
+		if (strlen(unit_words[i].word) == n &&
+		    strncasecmp(unit_words[i].word, s, n) == 0)
+			return &unit_words[i];
+	return NULL;
+}
+
+/* The length of the plain decimal number at s: 12, 1.5, .5, 2e3 (no sign). */
+static size_t number_length(const char *s)
+{
+	size_t n = strspn(s, "0123456789");
+
+	if (s[n] == '.')
+		n += 1 + strspn(s + n + 1, "0123456789");
+	if (n == 1 && s[0] == '.')
+		return 0;
+	if (n > 0 && (s[n] == 'e' || s[n] == 'E')) {
+		size_t sign = s[n + 1] == '-' || s[n + 1] == '+';
+		size_t digits = strspn(s + n + 1 + sign, "0123456789");
+
+		if (digits > 0)
+			n += 1 + sign + digits;
+	}
+	return n;
+}
+
+/* Check the word after the number against the question's unit. */
+static int apply_unit(const char *word, size_t n, enum demo_unit unit,
+		      double *value, const char **why)
+{
+	const struct unit_word *w = find_unit_word(word, n);
+
+	if (n == 0) {
+		if (unit == DEMO_SIZE || unit == DEMO_TIME) {
+			*why = unit == DEMO_SIZE ? "a size needs its unit (B, KiB, MiB, GiB)"
+						 : "a time needs its unit (ns, us, ms, s)";
+			return -1;
+		}
+		return 1;
+	}
+	if (!w) {
+		*why = "that is not a unit the workbench knows";
+		return -1;
+	}
+	if (w->unit != unit) {
+		static char wrong[96];
+
+		snprintf(wrong, sizeof(wrong), "that is %s, and this question asks for %s",
+			 units[w->unit].name, units[unit].name);
+		*why = wrong;
+		return -1;
+	}
+	*value *= w->scale;
+	return 1;
+}
+
+int demo_parse_answer(const char *line, enum demo_unit unit, double *value,
+		      const char **why)
+{
+	const char *s = line + strspn(line, " \t");
+	size_t len = strcspn(s, "\r\n"), n;
+	char number[64];
+
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	if (len == 0)
+		return 0;
+	if (s[0] == '-') {
+		*why = "a guess is more than 0: no minus sign";
+		return -1;
+	}
+	n = number_length(s);
+	if (n == 0) {
+		*why = find_unit_word(s, len) ? "a unit needs a number before it"
+					      : "that is not a number";
+		return -1;
+	}
+	if (n >= sizeof(number)) {
+		*why = "that number is too long";
+		return -1;
+	}
+	memcpy(number, s, n);
+	number[n] = '\0';
+	errno = 0;
+	*value = strtod(number, NULL);
+	if (!isfinite(*value) || (errno == ERANGE && *value > 1)) {
+		*why = "that number is too large to mean anything";
+		return -1;
+	}
+	if (*value <= 0) {
+		*why = "a guess is more than 0";
+		return -1;
+	}
+	s += n;
+	len -= n;
+	while (len > 0 && (*s == ' ' || *s == '\t'))
+		s++, len--;
+	if (apply_unit(s, len, unit, value, why) < 0)
+		return -1;
+	if (!isfinite(*value)) {
+		*why = "that number is too large to mean anything";
+		return -1;
+	}
+	return 1;
+}
+
+/* --- Printing values ------------------------------------------------------- */
+
+/* Three significant digits at most, without an exponent: 4.12, 41.2, 412. */
+static void three_digits(char *buf, size_t len, double x, const char *unit)
+{
+	int decimals = x < 10 ? 2 : x < 100 ? 1 : 0;
+
+	snprintf(buf, len, "%.*f%s", decimals, x, unit);
+}
+
+static void format_ratio(double v, char *buf, size_t len)
+{
+	if (v < 0.1)
+		snprintf(buf, len, "%.2gx", v);
+	else if (v < 100)
+		snprintf(buf, len, "%.1fx", v);
+	else if (v < 1e6)
+		snprintf(buf, len, "%.0fx", v);
+	else
+		snprintf(buf, len, "%.1f million x", v / 1e6);
+}
+
+static void format_time(double ns, char *buf, size_t len)
+{
+	double a = fabs(ns);
+	const char *sign = ns < 0 ? "-" : "";
+	char digits[32];
+
+	if (a < 1e3)
+		three_digits(digits, sizeof(digits), a, " ns");
+	else if (a < 1e6)
+		three_digits(digits, sizeof(digits), a / 1e3, " us");
+	else if (a < 1e9)
+		three_digits(digits, sizeof(digits), a / 1e6, " ms");
+	else
+		three_digits(digits, sizeof(digits), a / 1e9, " s");
+	snprintf(buf, len, "%s%s", sign, digits);
+}
+
+char *demo_format_value(double v, enum demo_unit unit, char *buf, size_t len)
+{
+	if (!isfinite(v))
+		snprintf(buf, len, "nothing");
+	else if (unit == DEMO_RATIO)
+		format_ratio(v, buf, len);
+	else if (unit == DEMO_TIME)
+		format_time(v, buf, len);
+	else if (unit == DEMO_SIZE && v >= 0 && v < 0x1p63)
+		size_format((size_t)v, buf, len);
+	else if (v == floor(v) && fabs(v) < 1e15)
+		snprintf(buf, len, "%.0f", v);
+	else
+		snprintf(buf, len, "%.3g", v);
+	return buf;
+}
+
+double demo_factor_off(double guess, double measured)
+{
+	if (!(guess > 0 && measured > 0) || !isfinite(guess) ||
+	    !isfinite(measured))
+		return NAN;
+	return guess > measured ? guess / measured : measured / guess;
+}
+
+/* --- Asking, scoring, keeping -------------------------------------------- */
+
+/* Ask until the answer is a number (1, *guess set) or a skip (0). */
+static int ask(const struct demo_question *q, double *guess)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	int got = 0;
+
+	for (;;) {
+		const char *why = "";
+
+		printf("  your guess (%s: %s; Enter to skip): ",
+		       units[q->unit].name, units[q->unit].example);
+		fflush(stdout);
+		if (getline(&line, &cap, stdin) < 0) {
+			printf("\n");
+			break;
+		}
+		got = demo_parse_answer(line, q->unit, guess, &why);
+		if (got >= 0)
+			break;
+		line[strcspn(line, "\r\n")] = '\0';
+		printf("  '%s': %s. Once more:\n", line, why);
+	}
+	free(line);
+	return got > 0;
+}
+
+/* Keep one row; say so in one line when it could not be kept. */
+static void keep(const struct demo_question *q, double guess, double measured)
+{
+	const struct prediction p = {
+		.lesson = q->lesson, .question = q->name, .guess = guess,
+		.unit = units[q->unit].stored, .measured = measured,
+		.factor = demo_factor_off(guess, measured),
+	};
+	const char *dir = predictions_dir();
+	char aside[4200];
+
+	if (predictions_append(dir, &p, aside, sizeof(aside)) < 0)
+		fprintf(stderr, "%s: cannot keep your guess in %s/predictions.csv: %s\n",
+			prog, dir, strerror(errno));
+	else if (aside[0])
+		fprintf(stderr, "%s: %s/predictions.csv was damaged: it is now %s, "
+			"and a new one was started\n", prog, dir, aside);
+}
+
+void demo_predict(const struct demo_question *q)
+{
+	double guess;
+
+	printf("  Predict: %s\n", q->text);
+	if (!demo_is_interactive() || !ask(q, &guess))
+		return;
+	if (npending == MAX_PENDING)
+		npending--;	/* a demo that never scores: drop the oldest */
+	pending[npending].q = q;
+	pending[npending].guess = guess;
+	npending++;
+}
+
+void demo_score(const struct demo_question *q, double measured)
+{
+	char g[48], m[48];
+	double factor;
+	size_t i;
+
+	for (i = 0; i < npending && pending[i].q != q; i++)
+		;
+	if (i == npending)
+		return;
+	factor = demo_factor_off(pending[i].guess, measured);
+	demo_format_value(pending[i].guess, q->unit, g, sizeof(g));
+	if (!isfinite(measured))
+		printf("  you guessed %s; this run measured nothing to compare it with\n", g);
+	else if (!isfinite(factor))
+		printf("  you guessed %s; this machine measured %s: no factor, "
+		       "the figure is not above 0\n", g,
+		       demo_format_value(measured, q->unit, m, sizeof(m)));
+	else
+		printf("  you guessed %s; this machine measured %s: off by %.*fx\n",
+		       g, demo_format_value(measured, q->unit, m, sizeof(m)),
+		       factor < 100 ? 1 : 0, factor);
+	keep(q, pending[i].guess, isfinite(measured) ? measured : NAN);
+	pending[i] = pending[--npending];
+}
+
+int demo_predict_only(const struct demo_question *const *qs, size_t n)
+{
+	bool asking = demo_is_interactive();
+
+	printf("Lesson %s: your predictions, before anything is measured.\n",
+	       n ? qs[0]->lesson : "?");
+	for (size_t i = 0; i < n; i++) {
+		double guess;
+
+		printf("\n%zu. ", i + 1);
+		printf("Predict: %s\n", qs[i]->text);
+		if (asking && ask(qs[i], &guess))
+			keep(qs[i], guess, NAN);
+	}
+	if (!asking)
+		printf("\nNothing was asked: not a terminal, or PAUSE=0 or CI set.\n");
+	else
+		printf("\nKept in %s/predictions.csv. Now run the lesson and "
+		       "compare: make lesson-%s\n", predictions_dir(),
+		       n ? qs[0]->lesson : "NN");
+	return 0;
 }

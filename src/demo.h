@@ -3,22 +3,35 @@
  *
  * A demo is read from the back of a classroom, so it prints numbered steps
  * with a one-line heading, and it may wait for Enter between steps while a
- * teacher talks. It waits only when standard input is a terminal and the
- * environment variable PAUSE is not "0": `make lesson-NN PAUSE=0`, tests
- * and CI never wait.
+ * teacher talks. It waits only when it is interactive: standard input is a
+ * terminal, the environment variable PAUSE is not "0" and CI is not set.
+ * `make lesson-NN PAUSE=0`, tests and CI never wait and never ask.
+ *
+ * Before a measurement the demo asks the learner to predict it (estimate,
+ * then measure, then compare). Each question says its unit: a ratio ("10"
+ * or "10x"), a size ("64 KiB"), a time ("5 ms") or a count ("8"). The
+ * learner types a number or just Enter to skip; anything else gets one line
+ * saying why and the question again. After the measurement demo_score
+ * prints the guess beside what was measured and the factor between them,
+ * and keeps the pair in .workbench/predictions.csv (predictions.h), so that
+ * `make progress` can show a learner's intuition improve lesson by lesson.
  *
  * Every demo takes the same arguments: none (run the lesson), --trap (run
- * the lesson's trap, for the AddressSanitizer build), --help. Anything else
- * is a usage error: a usage line and exit status 2.
+ * the lesson's trap, for the AddressSanitizer build), --predict (ask the
+ * lesson's questions and keep the guesses, without measuring: `make
+ * predict-NN`), --help. Anything else is a usage error: a usage line and
+ * exit status 2.
  */
 #ifndef DEMO_H
 #define DEMO_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* What the command line asked for. */
 struct demo_args {
 	bool trap;		/* --trap */
+	bool predict;		/* --predict */
 };
 
 /* Parse argv; prints usage and exits (0 for --help, 2 for anything wrong). */
@@ -27,17 +40,78 @@ struct demo_args demo_parse_args(int argc, char **argv);
 /* Print "Step n: title" with a blank line before it, after the pause. */
 void demo_step(const char *title);
 
-/* Print "Predict: question" before a measurement, then pause: the class
- * writes its guess down before the number appears. */
-void demo_predict(const char *question);
-
 /* Print what the measurement just shown means, as an indented "=>" line. */
 void demo_explain(const char *meaning);
 
 /* Wait for Enter when a person is watching (see above). */
 void demo_pause(void);
 
+/* Is a person watching: a terminal on stdin, PAUSE not "0", CI not set? */
+bool demo_is_interactive(void);
+
 /* Was this program built with AddressSanitizer? (Traps run only then.) */
 bool demo_has_address_sanitizer(void);
+
+/* --- Predictions ----------------------------------------------------------- */
+
+/* What a guess is measured in. Sizes are kept in bytes, times in ns. */
+enum demo_unit {
+	DEMO_RATIO,		/* how many times: "10", "10x", "0.5x" */
+	DEMO_SIZE,		/* "64 KiB", "3 MB", "4096 B" */
+	DEMO_TIME,		/* "120 ns", "2.5 us", "5 ms", "1 s" */
+	DEMO_COUNT,		/* how many: "8" */
+};
+
+/*
+ * One question a lesson asks before a measurement. Questions are static
+ * constants of the demo; the pointer is the question's identity between
+ * demo_predict and demo_score.
+ */
+struct demo_question {
+	const char *lesson;	/* the lesson's number: "01" */
+	const char *name;	/* its key in predictions.csv: "copy-51-pages" */
+	enum demo_unit unit;
+	const char *text;	/* the question, as printed after "Predict: " */
+};
+
+/*
+ * Print "Predict: text". When interactive, ask for a guess in the
+ * question's unit until the answer is a number or empty (skip), and keep it
+ * for demo_score. Otherwise only print the question.
+ */
+void demo_predict(const struct demo_question *q);
+
+/*
+ * The measurement q asked about came out as `measured` (in q's unit: bytes,
+ * ns, a ratio or a count). When the learner guessed, print "you guessed
+ * 10x; this machine measured 41x: off by 4.1x" and append the pair to the
+ * predictions file; a file that cannot be written is reported in one line
+ * and the demo goes on. Without a guess it does nothing.
+ */
+void demo_score(const struct demo_question *q, double measured);
+
+/*
+ * `make predict-NN`: ask every question of qs[0..n) and keep the guesses
+ * with no measurement beside them. Not interactive: print the questions and
+ * say that nothing was asked. Returns the exit status for main.
+ */
+int demo_predict_only(const struct demo_question *const *qs, size_t n);
+
+/*
+ * Parse one answer to a question in `unit`. Returns 1 with *value set (in
+ * bytes, ns, a ratio or a count), 0 for an empty answer (skip), or -1 with
+ * *why set to one sentence saying what is wrong: letters, a sign, zero, a
+ * number too large (1e999), no number before the unit, a unit of another
+ * kind ("5 ms" to a ratio question) or no unit where one is needed. The
+ * sentence is static: valid until the next call.
+ */
+int demo_parse_answer(const char *line, enum demo_unit unit, double *value,
+		      const char **why);
+
+/* Write v in unit as people read it ("41x", "64 KiB", "2.5 ms"); returns buf. */
+char *demo_format_value(double v, enum demo_unit unit, char *buf, size_t len);
+
+/* The factor between a guess and a measurement, 1 or more: 4.1 either way. */
+double demo_factor_off(double guess, double measured);
 
 #endif

@@ -91,6 +91,18 @@ static void a_batch_that_does_not_double_is_not_linear(void **state)
 	assert_false(honest_is_linear(5.0e6, 12.0e6, 0.02));
 }
 
+/* Tolerance 0.02 is 2% of 2 (1.96 to 2.04), not 2 +- 0.02 (1.98 to 2.02). */
+static void the_tolerance_is_a_fraction_of_two_not_an_absolute_margin(void **state)
+{
+	(void)state;
+	assert_true(honest_is_linear(1.0e6, 2.03e6, 0.02));
+	assert_true(honest_is_linear(1.0e6, 1.97e6, 0.02));
+	assert_false(honest_is_linear(1.0e6, 2.05e6, 0.02));
+	/* A wide tolerance shows it plainly: 1 to 3, not 1.5 to 2.5. */
+	assert_true(honest_is_linear(1.0e6, 2.9e6, 0.5));
+	assert_true(honest_is_linear(1.0e6, 1.1e6, 0.5));
+}
+
 static void a_zero_time_is_refused(void **state)
 {
 	(void)state;
@@ -175,6 +187,7 @@ int main(void)
 		cmocka_unit_test(zero_operations_is_refused),
 		cmocka_unit_test(doubling_within_the_tolerance_is_linear),
 		cmocka_unit_test(a_batch_that_does_not_double_is_not_linear),
+		cmocka_unit_test(the_tolerance_is_a_fraction_of_two_not_an_absolute_margin),
 		cmocka_unit_test(a_zero_time_is_refused),
 		cmocka_unit_test(after_prefault_writing_every_byte_does_not_fault),
 		cmocka_unit_test(prefault_keeps_the_bytes_as_they_were),

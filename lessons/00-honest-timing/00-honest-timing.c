@@ -42,6 +42,32 @@
 #define LARGE (256u << 20)	/* 256 MiB: far beyond every cache */
 #define MIB (1u << 20)
 
+/* The predictions of steps 1 to 5 (README.md, "Predict"). */
+static const struct demo_question predict_spread = {
+	"00", "spread-of-ten-timings", DEMO_RATIO,
+	"ten timings of one 64 KiB copy: how many times the fastest is the slowest?"
+};
+static const struct demo_question predict_first_touch = {
+	"00", "fresh-vs-prefaulted-256m", DEMO_RATIO,
+	"256 MiB into fresh malloc memory against a touched buffer: how many times longer?"
+};
+static const struct demo_question predict_nobody_reads = {
+	"00", "kept-vs-nobody-reads", DEMO_RATIO,
+	"the copy kept against the copy nobody reads: how many times longer?"
+};
+static const struct demo_question predict_zero_page = {
+	"00", "real-vs-calloc-reread", DEMO_RATIO,
+	"reading a real 256 MiB buffer against re-reading calloc memory: how many times longer?"
+};
+static const struct demo_question predict_one_copy = {
+	"00", "process-one-copy-vs-none", DEMO_TIME,
+	"a process that does one 64 KiB copy against one that does none: how much longer?"
+};
+static const struct demo_question *const predictions[] = {
+	&predict_spread, &predict_first_touch, &predict_nobody_reads,
+	&predict_zero_page, &predict_one_copy,
+};
+
 extern char **environ;
 
 /* One line "00-honest-timing: what failed: reason", then exit status 1. */
@@ -169,6 +195,7 @@ static void once(const void *src)
 	timed_copy_teardown(&c);
 	printf("\n    the slowest is %.1fx the fastest. Which one is the cost?\n",
 	       hi / lo);
+	demo_score(&predict_spread, hi / lo);
 	printf("  The fix: batches of at least 5 ms, 11 of them, the median:\n");
 	r = time_copy(src, SMALL);
 	print_result("64 KiB copy", &r);
@@ -202,6 +229,7 @@ static void first_touch(const void *src)
 	printf("    the fresh copy costs %.1fx: that is the kernel finding "
 	       "%zu pages, not memcpy\n", r[0].median_ns / r[1].median_ns,
 	       (size_t)LARGE / measure_page_size());
+	demo_score(&predict_first_touch, r[0].median_ns / r[1].median_ns);
 }
 
 /* --- Step 3: the copy nobody reads ------------------------------------------- */
@@ -226,6 +254,7 @@ static void nobody_reads(const void *src)
 	printf("    %.0fx apart. At -O2 the compiler deleted the memcpy nobody "
 	       "reads:\n    `make asm-00` prints the instructions of both.\n",
 	       r[1].median_ns / r[0].median_ns);
+	demo_score(&predict_nobody_reads, r[1].median_ns / r[0].median_ns);
 }
 
 /* --- Step 4: calloc and the zero page ---------------------------------------- */
@@ -320,6 +349,8 @@ static void zero_page(void *real)
 		       long_median(ph[i].faults, 5),
 		       long_median(ph[i].grew, 5) / MIB);
 	}
+	demo_score(&predict_zero_page, median_of(ph[REAL_READ].ns, 5) /
+					median_of(ph[CALLOC_REREAD].ns, 5));
 	printf("    Reading calloc memory maps every page to the kernel's one\n"
 	       "    shared page of zeros: no memory is added, and the data sits\n"
 	       "    in the cache. The first write pays for every page.\n");
@@ -400,6 +431,7 @@ static void processes(const void *src)
 	many = (med[2] - med[0]) / (double)n;
 	printf("    one copy per process:  (1 - 0)       = %10s   lost in the "
 	       "start-up's jitter\n", ns_text(one, t[0], sizeof(t[0])));
+	demo_score(&predict_one_copy, one);
 	printf("    %llu copies:          (N - 0) / N   = %10s   per copy\n",
 	       (unsigned long long)n, ns_text(many, t[0], sizeof(t[0])));
 	printf("    in-process harness:                   %10s   (%+.1f%%)\n",
@@ -480,20 +512,28 @@ int main(int argc, char **argv)
 		       "pitfalls it shows.\n");
 		return 0;
 	}
+	if (args.predict)
+		return demo_predict_only(predictions, sizeof(predictions) /
+						      sizeof(predictions[0]));
 	setvbuf(stdout, NULL, _IOLBF, 0);	/* keep in step with stderr */
 	src = bench_alloc(LARGE);
 	if (!src)
 		die("allocating 256 MiB");
 	printf("Lesson 00: honest timing. Every number below is measured now.\n");
 	demo_step("once is not a measurement");
+	demo_predict(&predict_spread);
 	once(src);
 	demo_step("first touch: fresh memory is not there yet");
+	demo_predict(&predict_first_touch);
 	first_touch(src);
 	demo_step("the copy nobody reads");
+	demo_predict(&predict_nobody_reads);
 	nobody_reads(src);
 	demo_step("calloc and the zero page");
+	demo_predict(&predict_zero_page);
 	zero_page(src);
 	demo_step("process start-up against the cost of one operation");
+	demo_predict(&predict_one_copy);
 	processes(src);
 	demo_step("noise on a shared machine");
 	noise(src);

@@ -33,6 +33,23 @@
 #define PAGE ((size_t)4096)	/* size_t: page arithmetic never overflows int */
 #define PAGES 500
 
+/* The predictions of steps 1 to 3 (README.md, "Predict"). */
+static const struct demo_question predict_pages = {
+	"01", "copy-51-pages", DEMO_RATIO,
+	"photocopying 51 pages (204 KiB): how many times longer than handing them over?"
+};
+static const struct demo_question predict_big_view = {
+	"01", "view-256m-vs-4k", DEMO_RATIO,
+	"a hand-over of 256 MiB against one of 4 KiB: how many times longer?"
+};
+static const struct demo_question predict_reading = {
+	"01", "read-copy-vs-view-256m", DEMO_RATIO,
+	"both read every byte now: at 256 MiB, how many times longer is the photocopy?"
+};
+static const struct demo_question *const predictions[] = {
+	&predict_pages, &predict_big_view, &predict_reading,
+};
+
 /* Page p of the report is filled with the byte 'A' + p % 26. */
 static void write_report(unsigned char *report, size_t npages)
 {
@@ -164,12 +181,15 @@ static int side_by_side(const unsigned char *report)
 	printf("  %-16s %-20s %s\n", "time (median)",
 	       bench_format_ns(r[0].median_ns, a, sizeof(a)),
 	       bench_format_ns(r[1].median_ns, b, sizeof(b)));
+	demo_score(&predict_pages, r[0].median_ns / r[1].median_ns);
 	free(copy);
 	return 0;
 }
 
-/* A table of the race at several sizes, read-or-not as asked. */
-static int race_table(const size_t *sizes, size_t n, int sum)
+/* A table of the race at several sizes, read-or-not as asked; each row's
+ * results into rows[i] unless rows is NULL. */
+static int race_table(const size_t *sizes, size_t n, int sum,
+		      struct bench_result (*rows)[2])
 {
 	size_t biggest = sizes[n - 1];
 	unsigned char *data = bench_alloc(biggest);
@@ -191,6 +211,8 @@ static int race_table(const size_t *sizes, size_t n, int sum)
 		       bench_format_ns(r[0].median_ns, a, sizeof(a)),
 		       bench_format_ns(r[1].median_ns, b, sizeof(b)),
 		       ratio_text(r[0].median_ns / r[1].median_ns, x, sizeof(x)));
+		if (rows)
+			memcpy(rows[i], r, sizeof(r));
 	}
 	bench_free(data, biggest);
 	return 0;
@@ -228,7 +250,7 @@ static int where_copying_wins(void)
 	static const size_t tiny[] = { 64, 256, 4096 };
 
 	printf("  The colleague reads a short note, either way:\n");
-	if (race_table(tiny, 3, 1) < 0)
+	if (race_table(tiny, 3, 1, NULL) < 0)
 		return -1;
 	printf("  A photocopy of a note costs nanoseconds, and then it is yours:\n"
 	       "  the owner may change the original, or shred it (the trap),\n"
@@ -262,21 +284,24 @@ static void trap(void)
 static int run_steps(unsigned char *report)
 {
 	static const size_t sizes[] = { 4096, 51 * PAGE, 16 << 20, 256 << 20 };
+	struct bench_result rows[4][2];
 
 	demo_step("one photocopy, one hand-over");
-	demo_predict("how many times longer does the photocopy take?");
+	demo_predict(&predict_pages);
 	if (side_by_side(report) < 0)
 		return -1;
 	demo_explain("the hand-over is an address inside the report: no bytes, no memory.");
 	demo_step("bigger reports: the photocopy grows, the hand-over does not");
-	demo_predict("at 256 MiB, does the hand-over get slower?");
-	if (race_table(sizes, 4, 0) < 0)
+	demo_predict(&predict_big_view);
+	if (race_table(sizes, 4, 0, rows) < 0)
 		return -1;
+	demo_score(&predict_big_view, rows[3][1].median_ns / rows[0][1].median_ns);
 	demo_explain("a hand-over is one pointer and one length, whatever the size.");
 	demo_step("the fair race: the colleague reads every byte either way");
-	demo_predict("now both ways read the data: how far apart are they?");
-	if (race_table(sizes, 4, 1) < 0)
+	demo_predict(&predict_reading);
+	if (race_table(sizes, 4, 1, rows) < 0)
 		return -1;
+	demo_score(&predict_reading, rows[3][0].median_ns / rows[3][1].median_ns);
 	demo_explain("reading costs both ways; the copy adds one write and one more read.");
 	demo_step("the Google Doc: one original, everyone sees changes");
 	google_doc(report);
@@ -299,6 +324,9 @@ int main(int argc, char **argv)
 		trap();
 		return 0;
 	}
+	if (args.predict)
+		return demo_predict_only(predictions, sizeof(predictions) /
+						      sizeof(predictions[0]));
 	report = malloc(PAGES * PAGE);
 	if (!report) {
 		perror("01-photocopy: malloc");

@@ -38,6 +38,23 @@
 
 static const char *prog = "02-views";
 
+/* The predictions of steps 1 and 3 (README.md, "Predict"). */
+static const struct demo_question predict_time = {
+	"02", "copy-vs-view-load-time", DEMO_RATIO,
+	"loading 16 MiB of fields as copies against as views: how many times longer?"
+};
+static const struct demo_question predict_copies_memory = {
+	"02", "copies-extra-memory", DEMO_SIZE,
+	"how much extra memory does the table of copies need?"
+};
+static const struct demo_question predict_pinned = {
+	"02", "memory-pinned-by-small-view", DEMO_SIZE,
+	"you keep a 5-byte view into a 64 MiB text: how much memory stays in use?"
+};
+static const struct demo_question *const predictions[] = {
+	&predict_time, &predict_copies_memory, &predict_pinned,
+};
+
 static _Noreturn void die(const char *what)
 {
 	fprintf(stderr, "%s: %s: %s\n", prog, what, strerror(errno));
@@ -154,6 +171,8 @@ static void print_figures(struct way w[2], const struct bench_result r[2])
 	printf("\n  copy / view: %.1fx the time, %.1fx the extra memory\n",
 	       r[0].median_ns / r[1].median_ns,
 	       (double)r[0].extra_bytes / (double)r[1].extra_bytes);
+	demo_score(&predict_time, r[0].median_ns / r[1].median_ns);
+	demo_score(&predict_copies_memory, (double)r[0].extra_bytes);
 }
 
 static void two_ways(const struct lesson *l)
@@ -214,13 +233,15 @@ static void google_doc(struct lesson *l)
 
 /* --- Step 3: where the photocopy wins -------------------------------------------- */
 
-static void print_resident(const char *when, size_t base)
+/* Print and return the resident memory added since base. */
+static size_t print_resident(const char *when, size_t base)
 {
 	char a[32];
 	size_t now = measure_resident_bytes();
 
 	printf("  %-36s %12s\n", when,
 	       size_format(now > base ? now - base : 0, a, sizeof(a)));
+	return now > base ? now - base : 0;
 }
 
 /*
@@ -243,7 +264,8 @@ static void small_view_pins_the_text(void)
 	printf("  You need one amount, %zu bytes, from a %s text.\n", keep.len,
 	       "64 MiB");
 	printf("  %-36s %s\n", "", "extra resident memory");
-	print_resident("keep a view: the text must stay", base);
+	demo_score(&predict_pinned,
+		   (double)print_resident("keep a view: the text must stay", base));
 	copy = strndup((const char *)keep.data, keep.len);
 	if (!copy)
 		die("cannot copy 5 bytes");
@@ -360,6 +382,9 @@ int main(int argc, char **argv)
 		trap();
 		return 0;
 	}
+	if (args.predict)
+		return demo_predict_only(predictions, sizeof(predictions) /
+						      sizeof(predictions[0]));
 	lesson_make(&l);
 	printf("Lesson 02: photocopy every field, or keep views into the text?\n\n"
 	       "The text: %s of CSV at %p, %zu records of %d fields,\n"
@@ -368,11 +393,14 @@ int main(int argc, char **argv)
 	       l.gen.records, RECORDS_COLUMNS, FIELD_LEN,
 	       (int)byteview_find(l.text, '\n'), (const char *)l.buf);
 	demo_step("load the table both ways, ask the same question");
+	demo_predict(&predict_time);
+	demo_predict(&predict_copies_memory);
 	two_ways(&l);
 	demo_step("the Google Doc: the text changes, the views see it");
 	google_doc(&l);
 	free(l.buf);
 	demo_step("where the photocopy wins: a small view pins a big text");
+	demo_predict(&predict_pinned);
 	small_view_pins_the_text();
 	demo_step("realloc moves the text: the views are left behind");
 	realloc_moves_the_text();

@@ -20,6 +20,7 @@
  * interleaved batches of at least 5 ms each, after a warm-up.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,23 @@
 #define BIG ((size_t)256 << 20)
 #define USE_ITEMS ((size_t)32 << 10)
 #define MATRIX_N 256
+
+/* The predictions of steps 4 to 6 (README.md, "Predict"). */
+static const struct demo_question predict_stride = {
+	"03", "stride-4096-vs-8", DEMO_RATIO,
+	"stride 4096 against stride 8: how many times the cost per item?"
+};
+static const struct demo_question predict_reuse = {
+	"03", "first-k-where-packing-pays", DEMO_COUNT,
+	"at stride 4096, from which k does packing first pay (1, 2 or 8)?"
+};
+static const struct demo_question predict_matrix = {
+	"03", "transposed-copy-speedup", DEMO_RATIO,
+	"C = A B, 256 x 256: how many times faster with B copied transposed first?"
+};
+static const struct demo_question *const predictions[] = {
+	&predict_stride, &predict_reuse, &predict_matrix,
+};
 
 static int64_t grid[ROWS][COLS];
 
@@ -186,6 +204,8 @@ static int stride_costs(unsigned char *big)
 			first = r.median_ns;
 		printf("  %-8zu %14.2f %9.1fx\n", strides[i], r.median_ns,
 		       r.median_ns / first);
+		if (strides[i] == 4096)
+			demo_score(&predict_stride, r.median_ns / first);
 	}
 	return 0;
 }
@@ -218,6 +238,8 @@ static uint64_t run_packed(void *ctx, uint64_t iters)
 	return sum;
 }
 
+/* One row of the reuse table: 1 when the packed copy won, 0 when the view
+ * did, -1 when the measurement failed. */
 static int reuse_row(unsigned char *big, void *packed, size_t stride, size_t k)
 {
 	struct use view = { .tour = stridewalk_tour(big, BIG, stride, USE_ITEMS),
@@ -236,7 +258,7 @@ static int reuse_row(unsigned char *big, void *packed, size_t stride, size_t k)
 	printf("  %-8zu %3zu %12.0f %12.0f   %s\n", stride, k,
 	       r[0].median_ns / 1e3, r[1].median_ns / 1e3,
 	       r[1].median_ns < r[0].median_ns ? "the copy" : "the view");
-	return 0;
+	return r[1].median_ns < r[0].median_ns;
 }
 
 static int reuse(unsigned char *big)
@@ -244,21 +266,28 @@ static int reuse(unsigned char *big)
 	static const size_t strides[] = { 8, 4096 }, ks[] = { 1, 2, 8 };
 	void *packed = malloc(USE_ITEMS * 8);
 	int status = 0;
+	double first_k = NAN;	/* where packing first paid at stride 4096 */
 
 	if (!packed)
 		return -1;
 	printf("  %-8s %3s %12s %12s   %s\n", "stride", "k", "view, us",
 	       "pack, us", "faster");
-	for (size_t s = 0; s < 2 && status == 0; s++) {
+	for (size_t s = 0; s < 2 && status >= 0; s++) {
 		struct stridewalk_tour t = stridewalk_tour(big, BIG, strides[s],
 							   USE_ITEMS);
 
 		stridewalk_fill(big, &t);
-		for (size_t i = 0; i < 3 && status == 0; i++)
+		for (size_t i = 0; i < 3 && status >= 0; i++) {
 			status = reuse_row(big, packed, strides[s], ks[i]);
+			if (status == 1 && strides[s] == 4096 && isnan(first_k))
+				first_k = (double)ks[i];
+		}
 	}
 	free(packed);
-	return status;
+	if (status < 0)
+		return -1;
+	demo_score(&predict_reuse, first_k);
+	return 0;
 }
 
 /* --- Step 6: the matrix product ------------------------------------------------- */
@@ -317,6 +346,7 @@ static int matrix_product(unsigned char *big)
 	printf("  %-34s %8.1f ms   (%.1fx faster)\n",
 	       "B copied transposed, then rows", r[1].median_ns / 1e6,
 	       r[0].median_ns / r[1].median_ns);
+	demo_score(&predict_matrix, r[0].median_ns / r[1].median_ns);
 	return 0;
 }
 
@@ -365,17 +395,17 @@ static int measured_steps(void)
 	if (!big)
 		return -1;
 	demo_step("what a stride costs: 8-byte items, 256 MiB of them");
-	demo_predict("stride 4096 against stride 8: how many times the cost per item?");
+	demo_predict(&predict_stride);
 	if (stride_costs(big) < 0)
 		goto out_free;
 	demo_explain("from 64 B on, every item costs a whole cache line; from 4 KiB on, a page too.");
 	demo_step("where the photocopy wins: read a view of 32 Ki items k times");
-	demo_predict("at stride 4096, from which k does packing first pay?");
+	demo_predict(&predict_reuse);
 	if (reuse(big) < 0)
 		goto out_free;
 	demo_explain("read a sparse view more than once, and its packed copy pays for itself.");
 	demo_step("the classic: a matrix product");
-	demo_predict("copying B transposed costs N*N extra doubles: faster or slower?");
+	demo_predict(&predict_matrix);
 	if (matrix_product(big) < 0)
 		goto out_free;
 	demo_explain("the copy reads B once by column; the view read it N times.");
@@ -398,6 +428,9 @@ int main(int argc, char **argv)
 		trap();
 		return 0;
 	}
+	if (args.predict)
+		return demo_predict_only(predictions, sizeof(predictions) /
+						      sizeof(predictions[0]));
 	printf("Lesson 03: read every third page, a column, or backwards, "
 	       "without a copy.\n");
 	demo_step("one buffer, six views");

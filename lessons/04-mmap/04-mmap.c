@@ -46,6 +46,23 @@
 
 static const char *prog = "04-mmap";
 
+/* The predictions of steps 1 and 2 (README.md, "Predict"). */
+static const struct demo_question predict_large = {
+	"04", "mmap-vs-read-64m", DEMO_RATIO,
+	"summing a 64 MiB file in the page cache: how many times faster is mmap than read?"
+};
+static const struct demo_question predict_small = {
+	"04", "read-vs-mmap-4k", DEMO_RATIO,
+	"summing a 4 KiB file: how many times faster is read than mmap?"
+};
+static const struct demo_question predict_private = {
+	"04", "private-write-faults", DEMO_COUNT,
+	"writing to 32 of the 256 pages of a MAP_PRIVATE mapping: how many page faults?"
+};
+static const struct demo_question *const predictions[] = {
+	&predict_large, &predict_small, &predict_private,
+};
+
 /* --- Test files, removed whatever happens ---------------------------------- */
 
 static char folder[PATH_MAX];
@@ -190,7 +207,8 @@ static void show_sum(const char *way, size_t size, const struct summed *s,
 	       buffer ? size_format(buffer, b, sizeof(b)) : "none");
 }
 
-static void compare_at(const char *path, size_t size, void *buf, int runs)
+/* Sum the file both ways and print both; returns read's time / mmap's. */
+static double compare_at(const char *path, size_t size, void *buf, int runs)
 {
 	struct summed r = time_sum(sum_by_read, path, buf, runs);
 	struct summed m = time_sum(sum_by_mmap, path, buf, runs);
@@ -207,6 +225,7 @@ static void compare_at(const char *path, size_t size, void *buf, int runs)
 	printf("  same sum (%016llx); %s is %.1fx faster here\n",
 	       (unsigned long long)r.sum, r.ns < m.ns ? "read" : "mmap",
 	       r.ns < m.ns ? m.ns / r.ns : r.ns / m.ns);
+	return r.ns / m.ns;
 }
 
 static void step_read_or_map(void)
@@ -224,12 +243,12 @@ static void step_read_or_map(void)
 	if (pagecache_resident(files[0], &resident, &pages) == 0)
 		printf("  the large file is in the page cache: %zu of %zu "
 		       "pages\n", resident, pages);
-	demo_predict("summing a 64 MiB file, then a 4 KiB file: which way "
-		     "wins each time, and by how much?");
-	compare_at(files[0], LARGE, buf, 11);
+	demo_predict(&predict_large);
+	demo_score(&predict_large, compare_at(files[0], LARGE, buf, 11));
 	printf("  (one fault per 4 KiB page would be %zu: the kernel maps "
 	       "many pages per fault)\n", LARGE / PAGE);
-	compare_at(files[1], SMALL, buf, 101);
+	demo_predict(&predict_small);
+	demo_score(&predict_small, 1 / compare_at(files[1], SMALL, buf, 101));
 	demo_explain("large file: mmap reads each byte once, read copies it first");
 	demo_explain("small file: a mapping costs more to set up and tear down "
 		     "than copying 4 KiB");
@@ -275,7 +294,7 @@ static void step_private(void)
 	enum { FILE_PAGES = 256, EVERY = 8 };
 	struct mappedfile mf;
 	uint64_t sum = 0;
-	long before;
+	long before, faults;
 
 	demo_step("MAP_PRIVATE: a lazy photocopy of only the pages you write");
 	write_file(files[2], FILE_PAGES * PAGE, "original text, ");
@@ -286,12 +305,14 @@ static void step_private(void)
 	escape(&sum);
 	printf("  read all %d pages:          %3ld faults\n", FILE_PAGES,
 	       measure_faults().minor - before);
+	demo_predict(&predict_private);
 	before = measure_faults().minor;
 	for (size_t p = 0; p < FILE_PAGES; p += EVERY)
 		memcpy(mappedfile_bytes(&mf) + p * PAGE, "CHANGED", 7);
+	faults = measure_faults().minor - before;
 	printf("  wrote to %d of them:         %3ld faults, one private copy "
-	       "per page written\n", FILE_PAGES / EVERY,
-	       measure_faults().minor - before);
+	       "per page written\n", FILE_PAGES / EVERY, faults);
+	demo_score(&predict_private, (double)faults);
 	printf("  our mapping reads:           \"%.17s\"\n", mf.data);
 	show_file_start(files[2], 17);
 	not_a_snapshot(&mf, files[2]);
@@ -401,6 +422,9 @@ int main(int argc, char **argv)
 {
 	struct demo_args args = demo_parse_args(argc, argv);
 
+	if (args.predict)
+		return demo_predict_only(predictions, sizeof(predictions) /
+						      sizeof(predictions[0]));
 	if (make_folder() < 0)
 		die("cannot make a folder for test files");
 	if (!args.trap) {

@@ -37,6 +37,23 @@
 
 static const char *prog = "05-python-buffers";
 
+/*
+ * The predictions of the Python half (README.md, "Predict"), asked here
+ * before it starts. The script measures them and writes "name value" lines
+ * to the pipe named by DEMO_MEASURED_FD; they are scored once it is done.
+ */
+static const struct demo_question predict_big_slice = {
+	"05", "view-vs-bytes-slice-16m", DEMO_RATIO,
+	"the middle half of 16 MiB of bytes: how many times faster is the memoryview slice?"
+};
+static const struct demo_question predict_small_slice = {
+	"05", "bytes-vs-view-slice-64b", DEMO_RATIO,
+	"the middle half of 64 bytes: how many times faster is the bytes slice?"
+};
+static const struct demo_question *const predictions[] = {
+	&predict_big_slice, &predict_small_slice,
+};
+
 /* An owner of bytes that counts the views it has lent out. */
 struct owner {
 	unsigned char *data;
@@ -113,23 +130,56 @@ static int step_counting_in_c(void)
 	return 0;
 }
 
+/* Score what the script measured: "name value" lines from fd, then EOF. */
+static void score_python(int fd)
+{
+	char text[512], name[64];
+	size_t len = 0;
+	ssize_t got;
+	double value;
+
+	while (len < sizeof(text) - 1 &&
+	       (got = read(fd, text + len, sizeof(text) - 1 - len)) > 0)
+		len += (size_t)got;
+	text[len] = '\0';
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		if (sscanf(line, "%63s %lf", name, &value) != 2)
+			continue;
+		for (size_t i = 0; i < sizeof(predictions) / sizeof(predictions[0]); i++)
+			if (strcmp(name, predictions[i]->name) == 0)
+				demo_score(predictions[i], value);
+	}
+}
+
 /* Run the Python half with the interpreter the module was built for. */
 static int step_python(void)
 {
 	char *argv[] = { PYTHON_EXE, LESSON_SCRIPT, NULL };
-	int status;
+	char fdtext[16];
+	int status, measured[2];
 	pid_t pid;
 
 	demo_step("Python: the same rule, through the buffer protocol");
+	demo_predict(&predict_big_slice);
+	demo_predict(&predict_small_slice);
+	if (pipe(measured) < 0) {
+		fprintf(stderr, "%s: pipe: %s\n", prog, strerror(errno));
+		return -1;
+	}
 	printf("  running %s\n  with    %s\n  (the interpreter the workbench module was built for)\n",
 	       LESSON_SCRIPT, PYTHON_EXE);
 	fflush(stdout);
 	pid = fork();
 	if (pid < 0) {
 		fprintf(stderr, "%s: fork: %s\n", prog, strerror(errno));
+		close(measured[0]);
+		close(measured[1]);
 		return -1;
 	}
 	if (pid == 0) {
+		close(measured[0]);
+		snprintf(fdtext, sizeof(fdtext), "%d", measured[1]);
+		setenv("DEMO_MEASURED_FD", fdtext, 1);
 		setenv("PYTHONPATH", PYTHON_MODULE_DIR, 1);
 		setenv("DEMO_NEXT_STEP", "3", 1);
 		execv(PYTHON_EXE, argv);
@@ -137,6 +187,9 @@ static int step_python(void)
 			strerror(errno));
 		_exit(127);
 	}
+	close(measured[1]);
+	score_python(measured[0]);
+	close(measured[0]);
 	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
 	    WEXITSTATUS(status) != 0) {
 		fprintf(stderr, "%s: the Python half failed: %s\n", prog,
@@ -177,6 +230,9 @@ int main(int argc, char **argv)
 		}
 		return trap();
 	}
+	if (args.predict)
+		return demo_predict_only(predictions, sizeof(predictions) /
+						      sizeof(predictions[0]));
 	printf("Lesson 05: Python's memoryview is the view you built\n");
 	if (step_counting_in_c() < 0 || step_python() < 0)
 		return 1;
