@@ -113,15 +113,15 @@ static const struct unit_word {
 	enum demo_unit unit;
 	double scale;
 } unit_words[] = {
-	{ "x", DEMO_RATIO, 1 },		{ "times", DEMO_RATIO, 1 },
-	{ "B", DEMO_SIZE, 1 },		{ "bytes", DEMO_SIZE, 1 },
-	{ "K", DEMO_SIZE, 0x1p10 },	{ "KB", DEMO_SIZE, 0x1p10 },
-	{ "KiB", DEMO_SIZE, 0x1p10 },	{ "M", DEMO_SIZE, 0x1p20 },
-	{ "MB", DEMO_SIZE, 0x1p20 },	{ "MiB", DEMO_SIZE, 0x1p20 },
-	{ "G", DEMO_SIZE, 0x1p30 },	{ "GB", DEMO_SIZE, 0x1p30 },
-	{ "GiB", DEMO_SIZE, 0x1p30 },	{ "ns", DEMO_TIME, 1 },
-	{ "us", DEMO_TIME, 1e3 },	{ "\xc2\xb5s", DEMO_TIME, 1e3 },
-	{ "ms", DEMO_TIME, 1e6 },	{ "s", DEMO_TIME, 1e9 },
+	{ "x", DEMO_RATIO, 1 },	      { "times", DEMO_RATIO, 1 },
+	{ "B", DEMO_SIZE, 1 },	      { "bytes", DEMO_SIZE, 1 },
+	{ "K", DEMO_SIZE, 0x1p10 },   { "KB", DEMO_SIZE, 0x1p10 },
+	{ "KiB", DEMO_SIZE, 0x1p10 }, { "M", DEMO_SIZE, 0x1p20 },
+	{ "MB", DEMO_SIZE, 0x1p20 },  { "MiB", DEMO_SIZE, 0x1p20 },
+	{ "G", DEMO_SIZE, 0x1p30 },   { "GB", DEMO_SIZE, 0x1p30 },
+	{ "GiB", DEMO_SIZE, 0x1p30 }, { "ns", DEMO_TIME, 1 },
+	{ "us", DEMO_TIME, 1e3 },     { "\xc2\xb5s", DEMO_TIME, 1e3 },
+	{ "ms", DEMO_TIME, 1e6 },     { "s", DEMO_TIME, 1e9 },
 };
 
 /* What each unit is called, how its answers look, and how it is kept. */
@@ -170,8 +170,9 @@ static int apply_unit(const char *word, size_t n, enum demo_unit unit,
 
 	if (n == 0) {
 		if (unit == DEMO_SIZE || unit == DEMO_TIME) {
-			*why = unit == DEMO_SIZE ? "a size needs its unit (B, KiB, MiB, GiB)"
-						 : "a time needs its unit (ns, us, ms, s)";
+			*why = unit == DEMO_SIZE
+				       ? "a size needs its unit (B, KiB, MiB, GiB)"
+				       : "a time needs its unit (ns, us, ms, s)";
 			return -1;
 		}
 		return 1;
@@ -183,7 +184,8 @@ static int apply_unit(const char *word, size_t n, enum demo_unit unit,
 	if (w->unit != unit) {
 		static char wrong[96];
 
-		snprintf(wrong, sizeof(wrong), "that is %s, and this question asks for %s",
+		snprintf(wrong, sizeof(wrong),
+			 "that is %s, and this question asks for %s",
 			 units[w->unit].name, units[unit].name);
 		*why = wrong;
 		return -1;
@@ -209,8 +211,9 @@ int demo_parse_answer(const char *line, enum demo_unit unit, double *value,
 	}
 	n = number_length(s);
 	if (n == 0) {
-		*why = find_unit_word(s, len) ? "a unit needs a number before it"
-					      : "that is not a number";
+		*why = find_unit_word(s, len)
+			       ? "a unit needs a number before it"
+			       : "that is not a number";
 		return -1;
 	}
 	if (n >= sizeof(number)) {
@@ -339,19 +342,25 @@ static int ask(const struct demo_question *q, double *guess)
 static void keep(const struct demo_question *q, double guess, double measured)
 {
 	const struct prediction p = {
-		.lesson = q->lesson, .question = q->name, .guess = guess,
-		.unit = units[q->unit].stored, .measured = measured,
+		.lesson = q->lesson,
+		.question = q->name,
+		.guess = guess,
+		.unit = units[q->unit].stored,
+		.measured = measured,
 		.factor = demo_factor_off(guess, measured),
 	};
 	const char *dir = predictions_dir();
 	char aside[4200];
 
 	if (predictions_append(dir, &p, aside, sizeof(aside)) < 0)
-		fprintf(stderr, "%s: cannot keep your guess in %s/predictions.csv: %s\n",
+		fprintf(stderr,
+			"%s: cannot keep your guess in %s/predictions.csv: %s\n",
 			prog, dir, strerror(errno));
 	else if (aside[0])
-		fprintf(stderr, "%s: %s/predictions.csv was damaged: it is now %s, "
-			"and a new one was started\n", prog, dir, aside);
+		fprintf(stderr,
+			"%s: %s/predictions.csv was damaged: it is now %s, "
+			"and a new one was started\n",
+			prog, dir, aside);
 }
 
 void demo_predict(const struct demo_question *q)
@@ -362,7 +371,7 @@ void demo_predict(const struct demo_question *q)
 	if (!demo_is_interactive() || !ask(q, &guess))
 		return;
 	if (npending == MAX_PENDING)
-		npending--;	/* a demo that never scores: drop the oldest */
+		npending--; /* a demo that never scores: forget the latest */
 	pending[npending].q = q;
 	pending[npending].guess = guess;
 	npending++;
@@ -381,11 +390,12 @@ void demo_score(const struct demo_question *q, double measured)
 	factor = demo_factor_off(pending[i].guess, measured);
 	demo_format_value(pending[i].guess, q->unit, g, sizeof(g));
 	if (!isfinite(measured))
-		printf("  you guessed %s; this run measured nothing to compare it with\n", g);
+		printf("  you guessed %s; this run measured nothing to compare it with\n",
+		       g);
 	else if (!isfinite(factor))
 		printf("  you guessed %s; this machine measured %s: no factor, "
-		       "the figure is not above 0\n", g,
-		       demo_format_value(measured, q->unit, m, sizeof(m)));
+		       "the figure is not above 0\n",
+		       g, demo_format_value(measured, q->unit, m, sizeof(m)));
 	else
 		printf("  you guessed %s; this machine measured %s: off by %.*fx\n",
 		       g, demo_format_value(measured, q->unit, m, sizeof(m)),
@@ -412,7 +422,7 @@ int demo_predict_only(const struct demo_question *const *qs, size_t n)
 		printf("\nNothing was asked: not a terminal, or PAUSE=0 or CI set.\n");
 	else
 		printf("\nKept in %s/predictions.csv. Now run the lesson and "
-		       "compare: make lesson-%s\n", predictions_dir(),
-		       n ? qs[0]->lesson : "NN");
+		       "compare: make lesson-%s\n",
+		       predictions_dir(), n ? qs[0]->lesson : "NN");
 	return 0;
 }

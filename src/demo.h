@@ -30,8 +30,8 @@
 
 /* What the command line asked for. */
 struct demo_args {
-	bool trap;		/* --trap */
-	bool predict;		/* --predict */
+	bool trap;    /* --trap */
+	bool predict; /* --predict */
 };
 
 /* Parse argv; prints usage and exits (0 for --help, 2 for anything wrong). */
@@ -56,10 +56,10 @@ bool demo_has_address_sanitizer(void);
 
 /* What a guess is measured in. Sizes are kept in bytes, times in ns. */
 enum demo_unit {
-	DEMO_RATIO,		/* how many times: "10", "10x", "0.5x" */
-	DEMO_SIZE,		/* "64 KiB", "3 MB", "4096 B" */
-	DEMO_TIME,		/* "120 ns", "2.5 us", "5 ms", "1 s" */
-	DEMO_COUNT,		/* how many: "8" */
+	DEMO_RATIO, /* how many times: "10", "10x", "0.5x" */
+	DEMO_SIZE,  /* "64 KiB", "3 MB", "4096 B" */
+	DEMO_TIME,  /* "120 ns", "2.5 us", "5 ms", "1 s" */
+	DEMO_COUNT, /* how many: "8" */
 };
 
 /*
@@ -68,10 +68,10 @@ enum demo_unit {
  * demo_predict and demo_score.
  */
 struct demo_question {
-	const char *lesson;	/* the lesson's number: "01" */
-	const char *name;	/* its key in predictions.csv: "copy-51-pages" */
+	const char *lesson; /* the lesson's number: "01" */
+	const char *name;   /* its key in predictions.csv: "copy-51-pages" */
 	enum demo_unit unit;
-	const char *text;	/* the question, as printed after "Predict: " */
+	const char *text; /* the question, as printed after "Predict: " */
 };
 
 /*

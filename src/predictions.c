@@ -21,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_FILE (4u << 20)	/* far beyond years of guesses */
+#define MAX_FILE (4u << 20) /* far beyond years of guesses */
 #define FIELDS 8
 
 #ifndef DEMO_STATE_DIR
@@ -67,7 +67,8 @@ static int is_when(const char *s, size_t n)
 	if (n != sizeof(shape) - 1)
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		if (shape[i] == 'd' ? s[i] < '0' || s[i] > '9' : s[i] != shape[i])
+		if (shape[i] == 'd' ? s[i] < '0' || s[i] > '9'
+				    : s[i] != shape[i])
 			return 0;
 	return 1;
 }
@@ -99,15 +100,13 @@ static int row_valid(const char *s, size_t n)
 		if (++k < FIELDS)
 			f[k] = s + i + 1;
 	}
-	return k == FIELDS && is_when(f[0], len[0]) &&
-	       len[1] == 2 && all_of(f[1], 2, "0123456789") &&
-	       len[2] > 0 && len[2] < 64 &&
+	return k == FIELDS && is_when(f[0], len[0]) && len[1] == 2 &&
+	       all_of(f[1], 2, "0123456789") && len[2] > 0 && len[2] < 64 &&
 	       all_of(f[2], len[2], "abcdefghijklmnopqrstuvwxyz0123456789-") &&
 	       len[3] > 0 && len[3] < 7 && f[3][0] != '0' &&
 	       all_of(f[3], len[3], "0123456789") &&
 	       is_number(f[4], len[4], 0, &x) && x > 0 &&
-	       is_unit(f[5], len[5]) &&
-	       is_number(f[6], len[6], 1, &x) &&
+	       is_unit(f[5], len[5]) && is_number(f[6], len[6], 1, &x) &&
 	       (len[7] == 0 || (is_number(f[7], len[7], 0, &x) && x >= 1));
 }
 

@@ -34,12 +34,12 @@
 
 /* One guess, as demo_score hands it over. */
 struct prediction {
-	const char *lesson;	/* "01" */
-	const char *question;	/* "copy-51-pages": letters, digits, '-' */
-	double guess;		/* more than 0, finite */
-	const char *unit;	/* "ratio", "bytes", "ns" or "count" */
-	double measured;	/* NAN when nothing was measured */
-	double factor;		/* NAN when there is nothing to divide */
+	const char *lesson;   /* "01" */
+	const char *question; /* "copy-51-pages": letters, digits, '-' */
+	double guess;	      /* more than 0, finite */
+	const char *unit;     /* "ratio", "bytes", "ns" or "count" */
+	double measured;      /* NAN when nothing was measured */
+	double factor;	      /* NAN when there is nothing to divide */
 };
 
 /*

@@ -86,9 +86,10 @@ static void letters_signs_zero_and_huge_numbers_are_refused(void **state)
 	refused("inf", DEMO_RATIO);
 	refused("nan", DEMO_TIME);
 	refused("10 10", DEMO_RATIO);
-	refused("x", DEMO_RATIO);	/* a unit with no number: the "empty" answer */
+	refused("x",
+		DEMO_RATIO); /* a unit with no number: the "empty" answer */
 	refused("ms", DEMO_TIME);
-	refused("1e300 GiB", DEMO_SIZE);	/* finite, until scaled */
+	refused("1e300 GiB", DEMO_SIZE); /* finite, until scaled */
 }
 
 static void a_unit_that_does_not_fit_is_refused(void **state)
@@ -102,7 +103,7 @@ static void a_unit_that_does_not_fit_is_refused(void **state)
 	refused("10x", DEMO_SIZE);
 	refused("3 parsecs", DEMO_TIME);
 	refused("8x", DEMO_COUNT);
-	refused("64", DEMO_SIZE);	/* a size needs its unit */
+	refused("64", DEMO_SIZE); /* a size needs its unit */
 	refused("5", DEMO_TIME);
 	assert_int_equal(demo_parse_answer("5 ms", DEMO_RATIO, &v, &why), -1);
 	assert_non_null(strstr(why, "a time"));
@@ -115,12 +116,21 @@ static void values_print_in_their_unit(void **state)
 	char buf[48];
 
 	(void)state;
-	assert_string_equal(demo_format_value(41, DEMO_RATIO, buf, sizeof(buf)), "41.0x");
-	assert_string_equal(demo_format_value(4096, DEMO_SIZE, buf, sizeof(buf)), "4 KiB");
-	assert_string_equal(demo_format_value(2500, DEMO_TIME, buf, sizeof(buf)), "2.50 us");
-	assert_string_equal(demo_format_value(-165e3, DEMO_TIME, buf, sizeof(buf)), "-165 us");
-	assert_string_equal(demo_format_value(32, DEMO_COUNT, buf, sizeof(buf)), "32");
-	assert_string_equal(demo_format_value(NAN, DEMO_RATIO, buf, sizeof(buf)), "nothing");
+	assert_string_equal(demo_format_value(41, DEMO_RATIO, buf, sizeof(buf)),
+			    "41.0x");
+	assert_string_equal(
+		demo_format_value(4096, DEMO_SIZE, buf, sizeof(buf)), "4 KiB");
+	assert_string_equal(
+		demo_format_value(2500, DEMO_TIME, buf, sizeof(buf)),
+		"2.50 us");
+	assert_string_equal(
+		demo_format_value(-165e3, DEMO_TIME, buf, sizeof(buf)),
+		"-165 us");
+	assert_string_equal(demo_format_value(32, DEMO_COUNT, buf, sizeof(buf)),
+			    "32");
+	assert_string_equal(
+		demo_format_value(NAN, DEMO_RATIO, buf, sizeof(buf)),
+		"nothing");
 }
 
 static void the_factor_off_is_the_same_either_way(void **state)
@@ -187,8 +197,12 @@ static void spit(const char *path, const char *text)
 }
 
 static const struct prediction guess_10 = {
-	.lesson = "01", .question = "copy-51-pages", .guess = 10,
-	.unit = "ratio", .measured = 41, .factor = 4.1,
+	.lesson = "01",
+	.question = "copy-51-pages",
+	.guess = 10,
+	.unit = "ratio",
+	.measured = 41,
+	.factor = 4.1,
 };
 
 static void the_first_guess_starts_the_file_with_its_header(void **state)
@@ -197,10 +211,12 @@ static void the_first_guess_starts_the_file_with_its_header(void **state)
 	char aside[256];
 	char *text;
 
-	assert_int_equal(predictions_append(f->dir, &guess_10, aside, sizeof(aside)), 1);
+	assert_int_equal(
+		predictions_append(f->dir, &guess_10, aside, sizeof(aside)), 1);
 	assert_string_equal(aside, "");
 	text = slurp(f->file);
-	assert_memory_equal(text, PREDICTIONS_HEADER "\n", strlen(PREDICTIONS_HEADER) + 1);
+	assert_memory_equal(text, PREDICTIONS_HEADER "\n",
+			    strlen(PREDICTIONS_HEADER) + 1);
 	assert_non_null(strstr(text, ",01,copy-51-pages,1,10,ratio,41,4.1\n"));
 	assert_true(predictions_valid(text, strlen(text)));
 }
@@ -214,10 +230,14 @@ static void each_guess_at_a_question_is_the_next_attempt(void **state)
 	other.question = "view-256m-vs-4k";
 	other.measured = NAN;
 	other.factor = NAN;
-	assert_int_equal(predictions_append(f->dir, &guess_10, aside, sizeof(aside)), 1);
-	assert_int_equal(predictions_append(f->dir, &other, aside, sizeof(aside)), 1);
-	assert_int_equal(predictions_append(f->dir, &guess_10, aside, sizeof(aside)), 2);
-	assert_non_null(strstr(slurp(f->file), ",01,view-256m-vs-4k,1,10,ratio,,\n"));
+	assert_int_equal(
+		predictions_append(f->dir, &guess_10, aside, sizeof(aside)), 1);
+	assert_int_equal(
+		predictions_append(f->dir, &other, aside, sizeof(aside)), 1);
+	assert_int_equal(
+		predictions_append(f->dir, &guess_10, aside, sizeof(aside)), 2);
+	assert_non_null(
+		strstr(slurp(f->file), ",01,view-256m-vs-4k,1,10,ratio,,\n"));
 	assert_int_equal(access(f->file, F_OK), 0);
 }
 
@@ -227,12 +247,15 @@ static void a_damaged_file_is_set_aside_never_over_an_earlier_one(void **state)
 	char aside[256], first[256];
 
 	spit(f->file, "this is not our file\n");
-	assert_int_equal(predictions_append(f->dir, &guess_10, aside, sizeof(aside)), 1);
+	assert_int_equal(
+		predictions_append(f->dir, &guess_10, aside, sizeof(aside)), 1);
 	assert_non_null(strstr(aside, "predictions.csv.damaged-1"));
 	assert_string_equal(slurp(aside), "this is not our file\n");
 	strcpy(first, aside);
-	spit(f->file, PREDICTIONS_HEADER "\n2026-12-01T07:40:00Z,01,q,1,-5,ratio,,\n");
-	assert_int_equal(predictions_append(f->dir, &guess_10, aside, sizeof(aside)), 1);
+	spit(f->file,
+	     PREDICTIONS_HEADER "\n2026-12-01T07:40:00Z,01,q,1,-5,ratio,,\n");
+	assert_int_equal(
+		predictions_append(f->dir, &guess_10, aside, sizeof(aside)), 1);
 	assert_non_null(strstr(aside, "predictions.csv.damaged-2"));
 	assert_string_equal(slurp(first), "this is not our file\n");
 	assert_true(predictions_valid(slurp(f->file), strlen(slurp(f->file))));
@@ -243,15 +266,22 @@ static void only_whole_rows_of_the_right_shape_are_valid(void **state)
 	static const char *const bad[] = {
 		"",
 		"when,lesson\n",
-		PREDICTIONS_HEADER,	/* no newline at the end */
-		PREDICTIONS_HEADER "\n2026-12-01T07:40:00Z,01,q,1,10,ratio,41,4.1",
-		PREDICTIONS_HEADER "\n2026-12-01T07:40:00Z,01,q,1,10,ratio,41\n",
-		PREDICTIONS_HEADER "\n2026-12-01T07:40:00Z,01,q,0,10,ratio,41,4.1\n",
-		PREDICTIONS_HEADER "\n2026-12-01T07:40:00Z,01,q,1,10,furlongs,41,4.1\n",
-		PREDICTIONS_HEADER "\n2026-12-01T07:40:00Z,01,q,1,nan,ratio,41,4.1\n",
-		PREDICTIONS_HEADER "\n2026-12-01T07:40:00Z,01,q,1,10,ratio,41,0.5\n",
+		PREDICTIONS_HEADER, /* no newline at the end */
+		PREDICTIONS_HEADER
+		"\n2026-12-01T07:40:00Z,01,q,1,10,ratio,41,4.1",
+		PREDICTIONS_HEADER
+		"\n2026-12-01T07:40:00Z,01,q,1,10,ratio,41\n",
+		PREDICTIONS_HEADER
+		"\n2026-12-01T07:40:00Z,01,q,0,10,ratio,41,4.1\n",
+		PREDICTIONS_HEADER
+		"\n2026-12-01T07:40:00Z,01,q,1,10,furlongs,41,4.1\n",
+		PREDICTIONS_HEADER
+		"\n2026-12-01T07:40:00Z,01,q,1,nan,ratio,41,4.1\n",
+		PREDICTIONS_HEADER
+		"\n2026-12-01T07:40:00Z,01,q,1,10,ratio,41,0.5\n",
 		PREDICTIONS_HEADER "\nyesterday,01,q,1,10,ratio,41,4.1\n",
-		PREDICTIONS_HEADER "\n2026-12-01T07:40:00Z,1,Q!,1,10,ratio,41,4.1\n",
+		PREDICTIONS_HEADER
+		"\n2026-12-01T07:40:00Z,1,Q!,1,10,ratio,41,4.1\n",
 	};
 	const char *good = PREDICTIONS_HEADER
 		"\n2026-12-01T07:40:00Z,00,process-one-copy-vs-none,3,1e+06,ns,-165000,\n";
@@ -269,7 +299,8 @@ static void a_folder_that_cannot_be_made_fails_with_errno(void **state)
 
 	snprintf(dir, sizeof(dir), "%s/predictions.csv/x", f->dir);
 	spit(f->file, PREDICTIONS_HEADER "\n");
-	assert_int_equal(predictions_append(dir, &guess_10, aside, sizeof(aside)), -1);
+	assert_int_equal(
+		predictions_append(dir, &guess_10, aside, sizeof(aside)), -1);
 	assert_string_equal(slurp(f->file), PREDICTIONS_HEADER "\n");
 }
 
@@ -279,19 +310,24 @@ int main(void)
 		cmocka_unit_test(a_ratio_is_a_number_with_or_without_x),
 		cmocka_unit_test(sizes_and_times_are_kept_in_bytes_and_ns),
 		cmocka_unit_test(an_empty_answer_is_a_skip),
-		cmocka_unit_test(letters_signs_zero_and_huge_numbers_are_refused),
+		cmocka_unit_test(
+			letters_signs_zero_and_huge_numbers_are_refused),
 		cmocka_unit_test(a_unit_that_does_not_fit_is_refused),
 		cmocka_unit_test(values_print_in_their_unit),
 		cmocka_unit_test(the_factor_off_is_the_same_either_way),
 		cmocka_unit_test(only_whole_rows_of_the_right_shape_are_valid),
-		cmocka_unit_test_setup_teardown(the_first_guess_starts_the_file_with_its_header,
-						folder_make, folder_remove),
-		cmocka_unit_test_setup_teardown(each_guess_at_a_question_is_the_next_attempt,
-						folder_make, folder_remove),
-		cmocka_unit_test_setup_teardown(a_damaged_file_is_set_aside_never_over_an_earlier_one,
-						folder_make, folder_remove),
-		cmocka_unit_test_setup_teardown(a_folder_that_cannot_be_made_fails_with_errno,
-						folder_make, folder_remove),
+		cmocka_unit_test_setup_teardown(
+			the_first_guess_starts_the_file_with_its_header,
+			folder_make, folder_remove),
+		cmocka_unit_test_setup_teardown(
+			each_guess_at_a_question_is_the_next_attempt,
+			folder_make, folder_remove),
+		cmocka_unit_test_setup_teardown(
+			a_damaged_file_is_set_aside_never_over_an_earlier_one,
+			folder_make, folder_remove),
+		cmocka_unit_test_setup_teardown(
+			a_folder_that_cannot_be_made_fails_with_errno,
+			folder_make, folder_remove),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
