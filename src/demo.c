@@ -413,8 +413,7 @@ int demo_predict_only(const struct demo_question *const *qs, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		double guess;
 
-		printf("\n%zu. ", i + 1);
-		printf("Predict: %s\n", qs[i]->text);
+		printf("\n%zu. %s\n", i + 1, qs[i]->text);
 		if (asking && ask(qs[i], &guess))
 			keep(qs[i], guess, NAN);
 	}
