@@ -194,28 +194,14 @@ static int apply_unit(const char *word, size_t n, enum demo_unit unit,
 	return 1;
 }
 
-int demo_parse_answer(const char *line, enum demo_unit unit, double *value,
-		      const char **why)
+/*
+ * The number at the start of s (n bytes long, from number_length) into
+ * *value: 1, or -1 with *why when it is too long, too large or not above 0.
+ */
+static int read_number(const char *s, size_t n, double *value, const char **why)
 {
-	const char *s = line + strspn(line, " \t");
-	size_t len = strcspn(s, "\r\n"), n;
 	char number[64];
 
-	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-		len--;
-	if (len == 0)
-		return 0;
-	if (s[0] == '-') {
-		*why = "a guess is more than 0: no minus sign";
-		return -1;
-	}
-	n = number_length(s);
-	if (n == 0) {
-		*why = find_unit_word(s, len)
-			       ? "a unit needs a number before it"
-			       : "that is not a number";
-		return -1;
-	}
 	if (n >= sizeof(number)) {
 		*why = "that number is too long";
 		return -1;
@@ -232,13 +218,39 @@ int demo_parse_answer(const char *line, enum demo_unit unit, double *value,
 		*why = "a guess is more than 0";
 		return -1;
 	}
+	return 1;
+}
+
+int demo_parse_answer(const char *line, enum demo_unit unit, double *value,
+		      const char **why)
+{
+	const char *s = line + strspn(line, " \t");
+	size_t len = strcspn(s, "\r\n"), n;
+
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	if (len == 0)
+		return 0;
+	if (s[0] == '-') {
+		*why = "a guess is more than 0: no minus sign";
+		return -1;
+	}
+	n = number_length(s);
+	if (n == 0) {
+		*why = find_unit_word(s, len)
+			       ? "a unit needs a number before it"
+			       : "that is not a number";
+		return -1;
+	}
+	if (read_number(s, n, value, why) < 0)
+		return -1;
 	s += n;
 	len -= n;
 	while (len > 0 && (*s == ' ' || *s == '\t'))
 		s++, len--;
 	if (apply_unit(s, len, unit, value, why) < 0)
 		return -1;
-	if (!isfinite(*value)) {
+	if (!isfinite(*value)) { /* 1e300 GiB */
 		*why = "that number is too large to mean anything";
 		return -1;
 	}
@@ -332,7 +344,7 @@ static int ask(const struct demo_question *q, double *guess)
 		if (got >= 0)
 			break;
 		line[strcspn(line, "\r\n")] = '\0';
-		printf("  '%s': %s. Once more:\n", line, why);
+		printf("  '%.40s': %s. Once more:\n", line, why);
 	}
 	free(line);
 	return got > 0;
