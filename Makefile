@@ -342,3 +342,24 @@ asm-00: $(ASM_00) ## lesson 00: what the compiler made of the copy nobody reads
 	@awk '/^(copy_nobody_reads|copy_kept):/ { f = $$1; print "\n" f; next } \
 	      f && /^[ \t]*\.size/ { f = "" } \
 	      f && /^\t(call|jmp)[a-z]*\t[^.]|^\tret/ { print "   " $$0 }' $<
+
+# --- Teaching truth: claims, quotes, compare --------------------------------
+# Each lesson's findings are written down in lessons/NN-*/claims and checked on
+# a results folder; the figures the READMEs quote are filled in from the
+# reference (bench/reference) between <!-- quote --> markers.
+
+RESULTS   ?= bench/results
+REFERENCE ?= bench/reference
+
+.PHONY: claims compare quotes quotes-check
+claims: ## check every lesson's claims on RESULTS (default bench/results)
+	@tools/claims --results $(RESULTS)
+
+compare: ## your headline figures beside the reference's, lesson by lesson
+	@tools/compare --results $(RESULTS) --reference $(REFERENCE)
+
+quotes: ## refill the figures the lesson texts quote from bench/reference
+	@tools/quotes --results $(REFERENCE)
+
+quotes-check:
+	@tools/quotes --check --results $(REFERENCE)
