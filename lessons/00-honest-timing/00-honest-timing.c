@@ -540,15 +540,17 @@ static bool ranges_overlap(const struct bench_result *a,
 static void print_apart(const struct bench_result *a, const struct bench_result *b)
 {
 	double ratio = a->median_ns / b->median_ns;
+	bool b_faster = ratio >= 1;
 
 	if (ranges_overlap(a, b))
 		printf("    => A / B = %.2f, ranges overlapping: the neighbour made "
 		       "no clear\n       difference this time (a core to spare?).\n",
 		       ratio);
 	else
-		printf("    => \"B is %.2fx faster than A\": false, they are the same "
-		       "code; the\n       moment of measuring made the difference.\n",
-		       ratio);
+		printf("    => \"%s is %.2fx faster than %s\": false, they are the "
+		       "same code; the\n       moment of measuring made the "
+		       "difference.\n", b_faster ? "B" : "A",
+		       b_faster ? ratio : 1 / ratio, b_faster ? "A" : "B");
 }
 
 /* Step 6, interleaved: did the drift hit both alike? */
