@@ -10,6 +10,7 @@ standard input is a terminal, like the C demos.
 import mmap
 import os
 import sys
+import textwrap
 import time
 
 import workbench
@@ -28,7 +29,14 @@ def demo_step(title):
 
 
 def show(label, value):
-    print(f"  {label:<34} {value}")
+    """One line of label and value; a value too long for 100 columns goes below it."""
+    line = f"  {label:<34} {value}"
+    if len(line) <= 100:
+        print(line)
+        return
+    print(f"  {label}")
+    for part in textwrap.wrap(str(value), 92):
+        print(f"      {part}")
 
 
 def hexaddr(obj):
