@@ -363,3 +363,11 @@ quotes: ## refill the figures the lesson texts quote from bench/reference
 
 quotes-check:
 	@tools/quotes --check --results $(REFERENCE)
+
+# tools/claims and tools/quotes, tested on results typed into the test.
+CLAIMS_TESTS = $(BUILD)/tests/test_claims
+$(CLAIMS_TESTS): tests/test_claims.py tools/claims tools/quotes
+	$(call py_wrapper,tests/test_claims.py)
+TESTS += $(CLAIMS_TESTS)
+all: $(CLAIMS_TESTS)
+test: $(CLAIMS_TESTS)
