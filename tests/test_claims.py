@@ -167,6 +167,14 @@ def a_param_part_and_a_param_axis_select_rows():
 
 
 @test
+def a_list_of_sizes_takes_the_first_the_results_have():
+    lesson = Lesson(claim("r", "ratio", a="variant=copy size=16Mi|64Ki",
+                          b="variant=view size=16Mi|64Ki", at_least=50), RACE)
+    verdict = lesson.verdicts()["r"]
+    assert verdict["verdict"] == "held" and "ratio 95" in verdict["figure"], verdict
+
+
+@test
 def missing_results_make_every_claim_inconclusive_and_the_run_still_succeeds():
     lesson = Lesson(claim("r", "ratio", a="variant=copy size=4Ki", b="variant=view size=4Ki",
                           at_least=5))
