@@ -397,3 +397,31 @@ $(LOOP_TEST): tests/test_learner_loop.py
 
 TESTS += $(LOOP_TEST)
 test: $(LOOP_TEST) $(BUILD)/exercise/test_lesson_00 $(BUILD)/exercise/test_lesson_01
+# --- Teaching truth: claims, quotes, compare --------------------------------
+# Each lesson's findings are written down in lessons/NN-*/claims and checked on
+# a results folder; the figures the READMEs quote are filled in from the
+# reference (bench/reference) between <!-- quote --> markers.
+
+RESULTS   ?= bench/results
+REFERENCE ?= bench/reference
+
+.PHONY: claims compare quotes quotes-check
+claims: ## check every lesson's claims on RESULTS (default bench/results)
+	@tools/claims --results $(RESULTS)
+
+compare: ## your headline figures beside the reference's, lesson by lesson
+	@tools/compare --results $(RESULTS) --reference $(REFERENCE)
+
+quotes: ## refill the figures the lesson texts quote from bench/reference
+	@tools/quotes --results $(REFERENCE)
+
+quotes-check:
+	@tools/quotes --check --results $(REFERENCE)
+
+# tools/claims and tools/quotes, tested on results typed into the test.
+CLAIMS_TESTS = $(BUILD)/tests/test_claims
+$(CLAIMS_TESTS): tests/test_claims.py tools/claims tools/quotes
+	$(call py_wrapper,tests/test_claims.py)
+TESTS += $(CLAIMS_TESTS)
+all: $(CLAIMS_TESTS)
+test: $(CLAIMS_TESTS)

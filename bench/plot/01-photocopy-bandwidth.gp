@@ -6,7 +6,7 @@ set yrange [0:*]
 set key top right Left reverse
 @mark_knees
 if (strlen(knees) > 0) {
-	set label 1 'dotted: cache knees measured here' at graph 0.02, graph 0.05 font ',18' tc rgb '#555555'
+	set label 1 'dotted: the knees measured here (a copy of S bytes touches 2S)' at graph 0.02, graph 0.05 font ',20' tc rgb '#555555'
 }
 file = csv('01-photocopy')
 plot for [v in 'copy copy+sum view+sum'] file \

@@ -4,7 +4,7 @@ set title heading('A photocopy needs as much new memory as it copies; a view nee
 set ylabel 'extra memory / size'
 set yrange [0:1.6]
 set key top right Left reverse
-set label 1 "below 4 KiB the copy still takes a whole 4 KiB page:\nits ratio is off the top of the chart" at graph 0.02, graph 0.5 font ',18' tc rgb '#555555'
+set label 1 "below 4 KiB the benchmark still maps a whole 4 KiB page\nper buffer (its allocator, not the copy): off the chart" at graph 0.02, graph 0.5 font ',20' tc rgb '#555555'
 file = csv('01-photocopy')
 plot for [v in 'copy view'] file \
 	using 3:(only(v, 14) / column(3)) with linespoints title v

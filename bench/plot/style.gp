@@ -50,4 +50,4 @@ only(v, col) = is(v) ? column(col) : NaN
 # Dotted grey lines (dt 3) at the cache knees this machine measured.
 mark_knees = "do for [k in knees] { set arrow from k+0, graph 0 to k+0, graph 1 nohead dt 3 lw 2 lc rgb '#777777' front }"
 
-heading(t) = sprintf("%s\n{/*0.6 %s}", t, subtitle)
+heading(t) = sprintf("%s\n{/*0.75 %s}", t, subtitle)

@@ -24,6 +24,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -400,46 +401,214 @@ static double time_process(const char *copyloop, const char *size,
 	return (double)(measure_now_ns() - start);
 }
 
-#define PROCESS_RUNS 15
+/*
+ * Step 5 runs three kinds of process (ITERS 0, 1 and N) PROCESS_RUNS times
+ * each, in all six orders in turn, so that each kind runs as often right
+ * after the long N process as after a short one. With one fixed order
+ * (0, 1, N, 0, 1, N, ...) the ITERS 0 process would always start right after
+ * the long one, and any after-effect of that process would land on it alone.
+ */
+#define PROCESS_RUNS 18
+#define KINDS 3
+
+static const int orders[6][KINDS] = {
+	{ 0, 1, 2 }, { 1, 2, 0 }, { 2, 0, 1 }, { 0, 2, 1 }, { 2, 1, 0 }, { 1, 0, 2 },
+};
+
+/* The process times of step 5, and which ran right after the long one. */
+struct processes {
+	uint64_t iters[KINDS];
+	double ns[KINDS][PROCESS_RUNS];
+	bool after_long[KINDS][PROCESS_RUNS];
+	struct bench_stats st[KINDS];
+};
+
+static void time_processes(const char *path, struct processes *p)
+{
+	int previous = -1;
+
+	for (int run = 0; run < PROCESS_RUNS; run++) {
+		for (int i = 0; i < KINDS; i++) {
+			int k = orders[run % 6][i];
+
+			p->ns[k][run] = time_process(path, "64K", p->iters[k]);
+			p->after_long[k][run] = previous == KINDS - 1;
+			previous = k;
+		}
+	}
+	for (int k = 0; k < KINDS; k++) {
+		double copy[PROCESS_RUNS];
+
+		memcpy(copy, p->ns[k], sizeof(copy));
+		bench_stats(copy, PROCESS_RUNS, &p->st[k]);
+	}
+}
+
+/*
+ * The short processes (ITERS 0 and 1) split by what ran just before them:
+ * the long one, or another short one. Returns 1 if their p25..p75 ranges
+ * do not overlap.
+ */
+static int order_effect(const struct processes *p, struct bench_stats *after,
+			struct bench_stats *not_after)
+{
+	double a[2 * PROCESS_RUNS], b[2 * PROCESS_RUNS];
+	size_t na = 0, nb = 0;
+
+	for (int k = 0; k < KINDS - 1; k++)
+		for (int run = 0; run < PROCESS_RUNS; run++) {
+			if (p->after_long[k][run])
+				a[na++] = p->ns[k][run];
+			else
+				b[nb++] = p->ns[k][run];
+		}
+	bench_stats(a, na, after);
+	bench_stats(b, nb, not_after);
+	return after->p25 > not_after->p75 || after->p75 < not_after->p25;
+}
+
+static void print_order_effect(const struct processes *p)
+{
+	struct bench_stats after, not_after;
+	int clear = order_effect(p, &after, &not_after);
+	char t[4][32];
+
+	printf("  The short processes, by what ran just before them:\n"
+	       "    after the N process    median %10s  (p25 %s, p75 %s)\n",
+	       ns_text(after.median, t[0], sizeof(t[0])),
+	       ns_text(after.p25, t[1], sizeof(t[1])),
+	       ns_text(after.p75, t[2], sizeof(t[2])));
+	printf("    after a short one      median %10s  (p25 %s, p75 %s)\n",
+	       ns_text(not_after.median, t[0], sizeof(t[0])),
+	       ns_text(not_after.p25, t[1], sizeof(t[1])),
+	       ns_text(not_after.p75, t[3], sizeof(t[3])));
+	if (clear)
+		printf("    => order matters here (%+.0f%%, the ranges do not overlap):"
+		       " in one fixed\n       order ITERS 0 would always pay it. "
+		       "So the orders are shuffled.\n",
+		       (after.median / not_after.median - 1) * 100);
+	else
+		printf("    => no clear order effect in this run (%+.0f%%, the ranges"
+		       " overlap);\n       the orders are shuffled all the same.\n",
+		       (after.median / not_after.median - 1) * 100);
+}
+
+/* What (1 - 0) says, computed from this run: is one copy visible at all? */
+static void print_one_copy(const struct processes *p, double inside_ns)
+{
+	double one = p->st[1].median - p->st[0].median;
+	double spread = p->st[0].p75 - p->st[0].p25;
+	char t[3][32];
+
+	printf("    one copy per process:  (1 - 0)       = %10s\n",
+	       ns_text(one, t[0], sizeof(t[0])));
+	demo_score(&predict_one_copy, one);
+	if (one > -spread && one < spread)
+		printf("    => inside the start-up's spread (p25..p75 is %s wide): "
+		       "one copy\n       (%s) cannot be seen this way.\n",
+		       ns_text(spread, t[1], sizeof(t[1])),
+		       ns_text(inside_ns, t[2], sizeof(t[2])));
+	else
+		printf("    => %s, more than the start-up's spread (%s) and %.0fx the\n"
+		       "       copy itself: the two kinds differed by more than the "
+		       "copy (a busy machine?).\n",
+		       ns_text(one, t[0], sizeof(t[0])),
+		       ns_text(spread, t[1], sizeof(t[1])), one / inside_ns);
+}
+
+static void print_slope(const struct processes *p, double inside_ns)
+{
+	uint64_t n = p->iters[2];
+	double many = (p->st[2].median - p->st[0].median) / (double)n;
+	double off = (many / inside_ns - 1) * 100;
+	char t[32];
+
+	printf("    %llu copies:          (N - 0) / N   = %10s   per copy\n",
+	       (unsigned long long)n, ns_text(many, t, sizeof(t)));
+	printf("    in-process harness:                   %10s   (%+.1f%%)\n",
+	       ns_text(inside_ns, t, sizeof(t)), off);
+	if (off > -10 && off < 10)
+		printf("    => the slope agrees with the harness within 10%%: the "
+		       "start-up cancels out.\n");
+	else
+		printf("    => the slope is %+.0f%% off the harness: a 50 ms process "
+		       "that waits for\n       the processor counts the wait "
+		       "(is something else running?).\n", off);
+}
 
 static void processes(const void *src)
 {
 	struct bench_result inside = time_copy(src, SMALL);
-	uint64_t n = (uint64_t)(50e6 / inside.median_ns) + 1;	/* ~50 ms */
-	uint64_t iters[3] = { 0, 1, n };
-	double ns[3][PROCESS_RUNS], med[3], one, many;
+	struct processes p = { .iters = { 0, 1,
+		(uint64_t)(50e6 / inside.median_ns) + 1 } };	/* ~50 ms */
 	char path[PATH_MAX + 64], t[3][32];
 
 	find_copyloop(path, sizeof(path));
-	for (int run = 0; run < PROCESS_RUNS; run++)	/* interleaved */
-		for (int k = 0; k < 3; k++)
-			ns[k][run] = time_process(path, "64K", iters[k]);
-	printf("  copyloop 64K ITERS, %d processes each (what hyperfine does):\n",
+	time_processes(path, &p);
+	printf("  copyloop 64K ITERS, %d processes each, in shuffled orders:\n",
 	       PROCESS_RUNS);
-	for (int k = 0; k < 3; k++) {
-		struct bench_stats st;
-
-		bench_stats(ns[k], PROCESS_RUNS, &st);
-		med[k] = st.median;
+	for (int k = 0; k < KINDS; k++)
 		printf("    ITERS %-7llu median %10s  (p25 %s, p75 %s)\n",
-		       (unsigned long long)iters[k],
-		       ns_text(st.median, t[0], sizeof(t[0])),
-		       ns_text(st.p25, t[1], sizeof(t[1])),
-		       ns_text(st.p75, t[2], sizeof(t[2])));
-	}
-	one = med[1] - med[0];
-	many = (med[2] - med[0]) / (double)n;
-	printf("    one copy per process:  (1 - 0)       = %10s   lost in the "
-	       "start-up's jitter\n", ns_text(one, t[0], sizeof(t[0])));
-	demo_score(&predict_one_copy, one);
-	printf("    %llu copies:          (N - 0) / N   = %10s   per copy\n",
-	       (unsigned long long)n, ns_text(many, t[0], sizeof(t[0])));
-	printf("    in-process harness:                   %10s   (%+.1f%%)\n",
-	       ns_text(inside.median_ns, t[0], sizeof(t[0])),
-	       (many / inside.median_ns - 1) * 100);
+		       (unsigned long long)p.iters[k],
+		       ns_text(p.st[k].median, t[0], sizeof(t[0])),
+		       ns_text(p.st[k].p25, t[1], sizeof(t[1])),
+		       ns_text(p.st[k].p75, t[2], sizeof(t[2])));
+	print_order_effect(&p);
+	print_one_copy(&p, inside.median_ns);
+	print_slope(&p, inside.median_ns);
 }
 
 /* --- Step 6: noise, and why ratios come from one run ------------------------- */
+
+#define NOISY_CV 0.25	/* a spread this wide, and a ratio is not a finding */
+
+static bool ranges_overlap(const struct bench_result *a,
+			   const struct bench_result *b)
+{
+	return a->p25_ns <= b->p75_ns && b->p25_ns <= a->p75_ns;
+}
+
+/* Step 6, measured at two moments: what the two medians say, from this run. */
+static void print_apart(const struct bench_result *a, const struct bench_result *b)
+{
+	double ratio = a->median_ns / b->median_ns;
+	bool b_faster = ratio >= 1;
+
+	if (ranges_overlap(a, b))
+		printf("    => A / B = %.2f, ranges overlapping: the neighbour made "
+		       "no clear\n       difference this time (a core to spare?).\n",
+		       ratio);
+	else
+		printf("    => \"%s is %.2fx faster than %s\": false, they are the "
+		       "same code; the\n       moment of measuring made the "
+		       "difference.\n", b_faster ? "B" : "A",
+		       b_faster ? ratio : 1 / ratio, b_faster ? "A" : "B");
+}
+
+/* Step 6, interleaved: did the drift hit both alike? */
+static void print_interleaved(const struct bench_result *a,
+			      const struct bench_result *b)
+{
+	double ratio = b->median_ns / a->median_ns;
+
+	bool alike = ranges_overlap(a, b) && ratio > 0.9 && ratio < 1.1;
+	bool noisy = a->cv > NOISY_CV || b->cv > NOISY_CV;
+
+	if (alike && !noisy)
+		printf("    => B / A = %.2f, ranges overlapping: the neighbour hit "
+		       "both alike.\n", ratio);
+	else if (alike)
+		printf("    => B / A = %.2f: alike, but with cv %.0f%% and %.0f%% a "
+		       "noisy run;\n       a ratio from it is not a finding.\n",
+		       ratio, a->cv * 100, b->cv * 100);
+	else
+		printf("    => B / A = %.2f, even interleaved: the load changed faster "
+		       "than A and B\n       took turns (cv %.0f%% and %.0f%%). A noisy "
+		       "run: no ratio from it is a finding.\n", ratio,
+		       a->cv * 100, b->cv * 100);
+	printf("    The spread (cv) says how far to trust a ratio; the workbench "
+	       "reports\n    ratios of ways measured interleaved, in one run.\n");
+}
 
 /* A noisy neighbour: a child process that copies 64 MiB over and over. */
 static pid_t start_neighbour(const void *src)
@@ -488,8 +657,7 @@ static void noise(const void *src)
 	rb = time_copy(src, 16 * MIB);
 	print_result("A (neighbour busy)", &ra);
 	print_result("B (quiet)", &rb);
-	printf("    \"B is %.2fx faster than A\": false, they are the same code\n",
-	       ra.median_ns / rb.median_ns);
+	print_apart(&ra, &rb);
 	printf("  Interleaved (A, B, A, B, ...) with the neighbour busy all along:\n");
 	neighbour = start_neighbour(src);
 	if (bench_compare(16 * MIB, v, 2, r) < 0)
@@ -497,9 +665,7 @@ static void noise(const void *src)
 	stop_neighbour(neighbour);
 	print_result("A", &r[0]);
 	print_result("B", &r[1]);
-	printf("    B / A = %.2f: the drift hit both. The spread (cv) says how far\n"
-	       "    to trust it; the workbench reports ratios from one such run.\n",
-	       r[1].median_ns / r[0].median_ns);
+	print_interleaved(&r[0], &r[1]);
 }
 
 int main(int argc, char **argv)

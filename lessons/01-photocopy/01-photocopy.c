@@ -186,10 +186,10 @@ static int side_by_side(const unsigned char *report)
 	return 0;
 }
 
-/* A table of the race at several sizes, read-or-not as asked; each row's
- * results into rows[i] unless rows is NULL. */
+/* A table of the race at several sizes, read-or-not as asked; r gets
+ * each size's pair (n of them) for the conclusions below. */
 static int race_table(const size_t *sizes, size_t n, int sum,
-		      struct bench_result (*rows)[2])
+		      struct bench_result (*r)[2])
 {
 	size_t biggest = sizes[n - 1];
 	unsigned char *data = bench_alloc(biggest);
@@ -200,22 +200,72 @@ static int race_table(const size_t *sizes, size_t n, int sum,
 	printf("  %-10s %12s %12s   %s\n", "size", "photocopy", "hand over",
 	       "photocopy / hand over");
 	for (size_t i = 0; i < n; i++) {
-		struct bench_result r[2];
-
-		if (race(data, sizes[i], sum, r) < 0) {
+		if (race(data, sizes[i], sum, r[i]) < 0) {
 			bench_free(data, biggest);
 			return -1;
 		}
 		printf("  %-10s %12s %12s   %s\n",
 		       size_format(sizes[i], s, sizeof(s)),
-		       bench_format_ns(r[0].median_ns, a, sizeof(a)),
-		       bench_format_ns(r[1].median_ns, b, sizeof(b)),
-		       ratio_text(r[0].median_ns / r[1].median_ns, x, sizeof(x)));
-		if (rows)
-			memcpy(rows[i], r, sizeof(r));
+		       bench_format_ns(r[i][0].median_ns, a, sizeof(a)),
+		       bench_format_ns(r[i][1].median_ns, b, sizeof(b)),
+		       ratio_text(r[i][0].median_ns / r[i][1].median_ns, x,
+				  sizeof(x)));
 	}
 	bench_free(data, biggest);
 	return 0;
+}
+
+/* Largest over smallest median of one way (0: photocopy, 1: hand over). */
+static double spread_of(struct bench_result (*r)[2], size_t n, int way)
+{
+	double lo = r[0][way].median_ns, hi = lo;
+
+	for (size_t i = 1; i < n; i++) {
+		if (r[i][way].median_ns < lo)
+			lo = r[i][way].median_ns;
+		if (r[i][way].median_ns > hi)
+			hi = r[i][way].median_ns;
+	}
+	return hi / lo;
+}
+
+/* Step 2's conclusion, from this run: did the hand-over stay flat? */
+static void conclude_growth(struct bench_result (*r)[2], size_t n)
+{
+	double grew = r[n - 1][0].median_ns / r[0][0].median_ns;
+	double flat = spread_of(r, n, 1);
+	char t[32], x[32];
+
+	if (flat < 3 && grew > 10) {
+		printf("  => the photocopy grew %s; the hand-over stayed within "
+		       "%.1fx, at about %s:\n", ratio_text(grew, x, sizeof(x)), flat,
+		       bench_format_ns(r[0][1].median_ns, t, sizeof(t)));
+		printf("     one trip round the timing loop, the least the harness "
+		       "can see. The last\n     column counts the photocopy in such "
+		       "trips: it grows, its value means little.\n");
+	} else {
+		printf("  => this run does not show the lesson's pattern: the "
+		       "hand-over varied %.1fx,\n     the photocopy grew %.1fx. A "
+		       "busy machine? Run it again, or see the plots.\n",
+		       flat, grew);
+	}
+}
+
+/* Step 3's conclusion: the fair race at the largest size. */
+static void conclude_fair(const size_t *sizes, struct bench_result (*r)[2],
+			  size_t n)
+{
+	double x = r[n - 1][0].median_ns / r[n - 1][1].median_ns;
+	char s[32];
+
+	size_format(sizes[n - 1], s, sizeof(s));
+	if (x > 1)
+		printf("  => at %s the photocopy took %.1fx as long, not millions "
+		       "of times.\n", s, x);
+	else
+		printf("  => at %s the photocopy was not slower (%.2fx): that "
+		       "contradicts the lesson;\n     a busy machine can do it. "
+		       "Run it again before you believe it.\n", s, x);
 }
 
 static void google_doc(unsigned char *report)
@@ -248,10 +298,15 @@ static void google_doc(unsigned char *report)
 static int where_copying_wins(void)
 {
 	static const size_t tiny[] = { 64, 256, 4096 };
+	struct bench_result r[3][2];
+	char t[32];
 
 	printf("  The colleague reads a short note, either way:\n");
-	if (race_table(tiny, 3, 1, NULL) < 0)
+	if (race_table(tiny, 3, 1, r) < 0)
 		return -1;
+	printf("  => at 64 B the photocopy added %s here.\n",
+	       bench_format_ns(r[0][0].median_ns - r[0][1].median_ns, t,
+			       sizeof(t)));
 	printf("  A photocopy of a note costs nanoseconds, and then it is yours:\n"
 	       "  the owner may change the original, or shred it (the trap),\n"
 	       "  and your copy stays as it was. A hand-over is only as good\n"
@@ -284,7 +339,7 @@ static void trap(void)
 static int run_steps(unsigned char *report)
 {
 	static const size_t sizes[] = { 4096, 51 * PAGE, 16 << 20, 256 << 20 };
-	struct bench_result rows[4][2];
+	struct bench_result r[4][2];
 
 	demo_step("one photocopy, one hand-over");
 	demo_predict(&predict_pages);
@@ -293,15 +348,17 @@ static int run_steps(unsigned char *report)
 	demo_explain("the hand-over is an address inside the report: no bytes, no memory.");
 	demo_step("bigger reports: the photocopy grows, the hand-over does not");
 	demo_predict(&predict_big_view);
-	if (race_table(sizes, 4, 0, rows) < 0)
+	if (race_table(sizes, 4, 0, r) < 0)
 		return -1;
-	demo_score(&predict_big_view, rows[3][1].median_ns / rows[0][1].median_ns);
+	demo_score(&predict_big_view, r[3][1].median_ns / r[0][1].median_ns);
+	conclude_growth(r, 4);
 	demo_explain("a hand-over is one pointer and one length, whatever the size.");
 	demo_step("the fair race: the colleague reads every byte either way");
 	demo_predict(&predict_reading);
-	if (race_table(sizes, 4, 1, rows) < 0)
+	if (race_table(sizes, 4, 1, r) < 0)
 		return -1;
-	demo_score(&predict_reading, rows[3][0].median_ns / rows[3][1].median_ns);
+	demo_score(&predict_reading, r[3][0].median_ns / r[3][1].median_ns);
+	conclude_fair(sizes, r, 4);
 	demo_explain("reading costs both ways; the copy adds one write and one more read.");
 	demo_step("the Google Doc: one original, everyone sees changes");
 	google_doc(report);

@@ -367,6 +367,14 @@ static void trap(void)
 	free(grown);
 }
 
+/* How much of the first record fits a 100-column line beside "  " and "...". */
+static size_t first_line_shown(struct byteview text)
+{
+	size_t len = byteview_find(text, '\n');
+
+	return len < 90 ? len : 90;
+}
+
 int main(int argc, char **argv)
 {
 	struct demo_args args = demo_parse_args(argc, argv);
@@ -388,10 +396,10 @@ int main(int argc, char **argv)
 	lesson_make(&l);
 	printf("Lesson 02: photocopy every field, or keep views into the text?\n\n"
 	       "The text: %s of CSV at %p, %zu records of %d fields,\n"
-	       "three %d-letter words and an amount each, e.g.\n  %.*s\n",
+	       "three %d-letter words and an amount each, e.g.\n  %.*s...\n",
 	       size_format(l.text.len, a, sizeof(a)), (void *)l.buf,
 	       l.gen.records, RECORDS_COLUMNS, FIELD_LEN,
-	       (int)byteview_find(l.text, '\n'), (const char *)l.buf);
+	       (int)first_line_shown(l.text), (const char *)l.buf);
 	demo_step("load the table both ways, ask the same question");
 	demo_predict(&predict_time);
 	demo_predict(&predict_copies_memory);

@@ -188,7 +188,7 @@ static uint64_t run_items(void *tour, uint64_t iters)
 static int stride_costs(unsigned char *big)
 {
 	static const size_t strides[] = { 8, 64, 512, 4096 };
-	double first = 0;
+	double first = 0, cost[4];
 
 	printf("  %-8s %14s %10s\n", "stride", "ns per item", "vs 8 B");
 	for (size_t i = 0; i < 4; i++) {
@@ -202,11 +202,19 @@ static int stride_costs(unsigned char *big)
 			return -1;
 		if (i == 0)
 			first = r.median_ns;
+		cost[i] = r.median_ns / first;
 		printf("  %-8zu %14.2f %9.1fx\n", strides[i], r.median_ns,
-		       r.median_ns / first);
+		       cost[i]);
 		if (strides[i] == 4096)
-			demo_score(&predict_stride, r.median_ns / first);
+			demo_score(&predict_stride, cost[i]);
 	}
+	if (cost[1] >= 4 && cost[3] > cost[1])
+		printf("  => in this run an item at 64 B cost %.1fx one at 8 B, "
+		       "at 4 KiB %.0fx.\n", cost[1], cost[3]);
+	else
+		printf("  => this run found 64 B at %.1fx and 4 KiB at %.1fx the "
+		       "cost at 8 B: not the\n     lesson's pattern (a busy "
+		       "machine? run it again).\n", cost[1], cost[3]);
 	return 0;
 }
 
@@ -238,9 +246,11 @@ static uint64_t run_packed(void *ctx, uint64_t iters)
 	return sum;
 }
 
-/* One row of the reuse table: 1 when the packed copy won, 0 when the view
- * did, -1 when the measurement failed. */
-static int reuse_row(unsigned char *big, void *packed, size_t stride, size_t k)
+enum { VIEW_WINS, TIE, COPY_WINS };
+
+/* One row of step 5; *winner says which way was faster beyond the spread. */
+static int reuse_row(unsigned char *big, void *packed, size_t stride, size_t k,
+		     int *winner)
 {
 	struct use view = { .tour = stridewalk_tour(big, BIG, stride, USE_ITEMS),
 			    .k = k, .packed = packed };
@@ -255,10 +265,35 @@ static int reuse_row(unsigned char *big, void *packed, size_t stride, size_t k)
 
 	if (bench_compare(USE_ITEMS * 8, v, 2, r) < 0)
 		return -1;
+	*winner = r[1].p75_ns < r[0].p25_ns ? COPY_WINS :
+		  r[0].p75_ns < r[1].p25_ns ? VIEW_WINS : TIE;
 	printf("  %-8zu %3zu %12.0f %12.0f   %s\n", stride, k,
 	       r[0].median_ns / 1e3, r[1].median_ns / 1e3,
-	       r[1].median_ns < r[0].median_ns ? "the copy" : "the view");
-	return r[1].median_ns < r[0].median_ns;
+	       *winner == COPY_WINS ? "the copy" :
+	       *winner == VIEW_WINS ? "the view" : "neither (ranges overlap)");
+	return 0;
+}
+
+/* What step 5 found at one stride, from its three rows. */
+static void conclude_reuse(size_t stride, const size_t *ks, const int *winner)
+{
+	size_t from = 0;
+
+	for (size_t i = 0; i < 3 && from == 0; i++)
+		if (winner[i] == COPY_WINS)
+			from = ks[i];
+	if (stride == 8)
+		printf("  => at 8 B both ways run one loop over 256 KiB: %s here,"
+		       " and it flips\n     from run to run (the README says "
+		       "why). Only a sparse view pays for packing.\n",
+		       from ? "the copy won" : "no clear copy win");
+	else if (from)
+		printf("  => at %zu B packing paid from k = %zu in this run.\n",
+		       stride, from);
+	else
+		printf("  => at %zu B packing never clearly paid in this run: that "
+		       "contradicts the lesson\n     (a busy machine? run it "
+		       "again).\n", stride);
 }
 
 static int reuse(unsigned char *big)
@@ -275,13 +310,17 @@ static int reuse(unsigned char *big)
 	for (size_t s = 0; s < 2 && status >= 0; s++) {
 		struct stridewalk_tour t = stridewalk_tour(big, BIG, strides[s],
 							   USE_ITEMS);
+		int winner[3] = { TIE, TIE, TIE };
 
 		stridewalk_fill(big, &t);
-		for (size_t i = 0; i < 3 && status >= 0; i++) {
-			status = reuse_row(big, packed, strides[s], ks[i]);
-			if (status == 1 && strides[s] == 4096 && isnan(first_k))
+		for (size_t i = 0; i < 3 && status == 0; i++)
+			status = reuse_row(big, packed, strides[s], ks[i],
+					   &winner[i]);
+		if (status == 0)
+			conclude_reuse(strides[s], ks, winner);
+		for (size_t i = 0; i < 3 && strides[s] == 4096; i++)
+			if (winner[i] == COPY_WINS && isnan(first_k))
 				first_k = (double)ks[i];
-		}
 	}
 	free(packed);
 	if (status < 0)
@@ -343,9 +382,11 @@ static int matrix_product(unsigned char *big)
 	       MATRIX_N);
 	printf("  %-34s %8.1f ms\n", "B walked by column (a view)",
 	       r[0].median_ns / 1e6);
-	printf("  %-34s %8.1f ms   (%.1fx faster)\n",
+	printf("  %-34s %8.1f ms   (%.1fx %s)\n",
 	       "B copied transposed, then rows", r[1].median_ns / 1e6,
-	       r[0].median_ns / r[1].median_ns);
+	       r[0].median_ns > r[1].median_ns ? r[0].median_ns / r[1].median_ns
+					      : r[1].median_ns / r[0].median_ns,
+	       r[0].median_ns > r[1].median_ns ? "faster" : "SLOWER: not the lesson's result");
 	demo_score(&predict_matrix, r[0].median_ns / r[1].median_ns);
 	return 0;
 }
