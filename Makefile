@@ -17,7 +17,7 @@
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARN      = -std=c11 -Wall -Wextra
-CPPFLAGS += -D_GNU_SOURCE -Isrc -Ibench -MMD -MP
+CPPFLAGS += -D_GNU_SOURCE -Isrc -Ibench -I. -MMD -MP
 BUILD    ?= build
 PYTHON   ?= python3
 LDLIBS   += -lm
@@ -94,7 +94,7 @@ $(BUILD)/asan/%.o: %.c
 
 # --- Linking --------------------------------------------------------------
 
-$(BUILD)/bench/tools/%: $(BUILD)/obj/bench/tools/%.o $(LIB_OBJ)
+$(BUILD)/bench/tools/%: $(BUILD)/obj/bench/tools/%.o $(HARNESS_OBJ) $(LIB_OBJ)
 	$(call say,LD,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)

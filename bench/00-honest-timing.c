@@ -40,9 +40,9 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "lessons/00-honest-timing/variants.h"
 #include "measure.h"
 #include "size.h"
-#include "timed_copy.h"
 
 #define LINEARITY_SIZE (1u << 20)
 #define LINEARITY_PATH "bench/results/00-linearity.txt"
@@ -281,7 +281,7 @@ static int sweep(struct bench_run *run, const struct bench_config *cfg,
 /* Refuse, before measuring anything, a size whose two buffers cannot fit. */
 static int sizes_fit(const struct bench_config *cfg)
 {
-	size_t room = size_available_memory() / 2;
+	size_t room = measure_available_memory() / 2;
 
 	for (size_t i = 0; i < cfg->nsizes; i++) {
 		if (cfg->sizes[i] > room) {

@@ -13,96 +13,19 @@
  * byte, and the harness checks that both read the same bytes (lmbench's
  * bw_mem and bw_mmap_rd read their data for the same reason). The copy
  * buffers are allocated in the variants' setup, so the harness measures
- * them as extra_bytes.
+ * them as extra_bytes. The variants are the demo's own, written once in
+ * lessons/01-photocopy/variants.h.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "byteview.h"
-#include "checksum.h"
 #include "harness.h"
-#include "measure.h"
+#include "lessons/01-photocopy/variants.h"
 #include "size.h"
 
 #define DEFAULT_SIZES "64,256,1K,4K,16K,64K,256K,1M,4M,16M,64M,256M,1G"
 #define QUICK_SIZES "64,256,1K,4K,16K,64K,256K,1M,4M,16M,64M"
-
-struct job {
-	const unsigned char *src;
-	size_t len;
-	unsigned char *dst;	/* copy variants only */
-};
-
-/* The receiving end of a hand-over, out of the compiler's sight. */
-static volatile struct byteview received;
-
-static int job_setup(void *ctx)
-{
-	struct job *j = ctx;
-
-	j->dst = bench_alloc(j->len);
-	return j->dst ? 0 : -1;
-}
-
-static void job_teardown(void *ctx)
-{
-	struct job *j = ctx;
-
-	bench_free(j->dst, j->len);
-	j->dst = NULL;
-}
-
-static uint64_t run_copy(void *ctx, uint64_t iters)
-{
-	struct job *j = ctx;
-
-	for (uint64_t i = 0; i < iters; i++) {
-		memcpy(j->dst, j->src, j->len);
-		escape(j->dst);
-		clobber();
-	}
-	return 0;
-}
-
-static uint64_t run_view(void *ctx, uint64_t iters)
-{
-	struct job *j = ctx;
-
-	for (uint64_t i = 0; i < iters; i++) {
-		received = byteview_make(j->src, j->len);
-		clobber();
-	}
-	return 0;
-}
-
-static uint64_t run_copy_sum(void *ctx, uint64_t iters)
-{
-	struct job *j = ctx;
-	uint64_t sum = 0;
-
-	for (uint64_t i = 0; i < iters; i++) {
-		memcpy(j->dst, j->src, j->len);
-		escape(j->dst);
-		sum = checksum_bytes(j->dst, j->len);
-		clobber();
-	}
-	return sum;
-}
-
-static uint64_t run_view_sum(void *ctx, uint64_t iters)
-{
-	struct job *j = ctx;
-	uint64_t sum = 0;
-
-	for (uint64_t i = 0; i < iters; i++) {
-		struct byteview v = byteview_make(j->src, j->len);
-
-		sum = checksum_bytes(v.data, v.len);
-		clobber();
-	}
-	return sum;
-}
 
 /* The source: distinct bytes, so a checksum notices a wrong offset. */
 static void fill_source(unsigned char *p, size_t n)
@@ -113,20 +36,21 @@ static void fill_source(unsigned char *p, size_t n)
 
 static int measure_size(struct bench_run *run, unsigned char *src, size_t len)
 {
-	struct job jobs[4];
+	struct errand errands[4];
 	struct bench_variant v[4] = {
-		{ .name = "copy", .run = run_copy, .setup = job_setup,
-		  .teardown = job_teardown, .bytes_per_op = len },
-		{ .name = "view", .run = run_view },
-		{ .name = "copy+sum", .run = run_copy_sum, .setup = job_setup,
-		  .teardown = job_teardown, .reads_data = 1, .bytes_per_op = len },
-		{ .name = "view+sum", .run = run_view_sum, .reads_data = 1,
+		{ .name = "copy", .run = errand_copy, .setup = errand_buy_paper,
+		  .teardown = errand_recycle_paper, .bytes_per_op = len },
+		{ .name = "view", .run = errand_view },
+		{ .name = "copy+sum", .run = errand_copy_sum,
+		  .setup = errand_buy_paper, .teardown = errand_recycle_paper,
+		  .reads_data = 1, .bytes_per_op = len },
+		{ .name = "view+sum", .run = errand_view_sum, .reads_data = 1,
 		  .bytes_per_op = len },
 	};
 
 	for (int i = 0; i < 4; i++) {
-		jobs[i] = (struct job){ .src = src, .len = len };
-		v[i].ctx = &jobs[i];
+		errands[i] = (struct errand){ .from = src, .len = len };
+		v[i].ctx = &errands[i];
 	}
 	return bench_measure(run, len, "", v, 4, NULL);
 }

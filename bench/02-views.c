@@ -8,20 +8,19 @@
  *   - field length (param "field=L") at one input size: the text stays the
  *     same size and its words get longer, so there are fewer of them.
  *
- * One operation is one load of the whole text plus the query. The copying
- * way frees the previous load's copies first, as a program that reloads
- * would, so the cost of free() is in its time. The table of each way stays
- * loaded between operations, so extra_bytes is the memory a loaded table
- * needs beyond the text: 16 bytes a field for views, the same plus one
- * allocation a field for copies.
+ * One operation is one load of the whole text plus the query, timed by the
+ * demo's own variants (lessons/02-views/variants.h). The table of each way
+ * stays loaded between operations, so extra_bytes is the memory a loaded
+ * table needs beyond the text: 16 bytes a field for views, the same plus
+ * one allocation a field for copies.
  */
 #include <errno.h>
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
+#include "lessons/02-views/variants.h"
 #include "records.h"
 
 #define DEFAULT_FIELD_LEN 32
@@ -34,49 +33,6 @@ static const size_t field_lens[] = { 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024 };
 static const size_t quick_field_lens[] = { 4, 16, 64, 256 };
 #define FIELD_SWEEP_SIZE ((size_t)16 << 20)
 #define QUICK_FIELD_SWEEP_SIZE ((size_t)1 << 20)
-
-/* One way of loading: the text, the key, and the table it keeps loaded. */
-struct way {
-	struct byteview text;
-	struct byteview city;
-	size_t records;
-	int (*load)(struct records_table *t, struct byteview text);
-	struct records_table table;
-	int error;		/* errno of a failed load or query, else 0 */
-};
-
-static int way_setup(void *ctx)
-{
-	struct way *w = ctx;
-
-	return records_table_init(&w->table, w->records);
-}
-
-/*
- * The copies freed here go back to malloc, which keeps them for later; give
- * them back to the kernel, or the next size's copies would reuse resident
- * memory and extra_bytes would come out too small (malloc_trim is glibc's).
- */
-static void way_teardown(void *ctx)
-{
-	struct way *w = ctx;
-
-	records_table_release(&w->table);
-	malloc_trim(0);
-}
-
-static uint64_t way_run(void *ctx, uint64_t iters)
-{
-	struct way *w = ctx;
-	struct records_answer a = { 0 };
-
-	for (uint64_t i = 0; i < iters && !w->error; i++) {
-		if (w->load(&w->table, w->text) < 0 ||
-		    records_query(&w->table, w->city, &a) < 0)
-			w->error = errno;
-	}
-	return records_fingerprint(&a);
-}
 
 /* The text of `size` bytes, and its key: the first word of the city column. */
 struct input {
@@ -129,11 +85,7 @@ static int measure(struct bench_run *run, const char *prog, size_t size,
 			.city = byteview_make(in->city, field_len),
 			.records = in->text.records, .load = loads[i],
 		};
-		v[i] = (struct bench_variant){
-			.name = names[i], .run = way_run, .setup = way_setup,
-			.teardown = way_teardown, .ctx = &ways[i],
-			.reads_data = 1, .bytes_per_op = in->text.len,
-		};
+		v[i] = way_variant(names[i], &ways[i]);
 	}
 	snprintf(param, sizeof(param), "field=%zu", field_len);
 	status = bench_measure(run, size, param, v, 2, NULL);

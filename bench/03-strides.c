@@ -35,7 +35,8 @@
  * --sizes lists the orders N (default 256,512,1000,1024; --quick 1024):
  * 1000 beside 1024 shows what a power of two does to a column walk.
  * The stride and reuse sweeps are the same for every --sizes; --quick
- * measures fewer strides and reuse counts.
+ * measures fewer strides and reuse counts. The stride and reuse variants
+ * are the demo's own, written once in lessons/03-strides/variants.h.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -45,6 +46,7 @@
 
 #include "checksum.h"
 #include "harness.h"
+#include "lessons/03-strides/variants.h"
 #include "measure.h"
 #include "stridewalk.h"
 
@@ -62,11 +64,6 @@ static const size_t quick_ks[] = { 1, 2, 8 };
 
 /* --- Variant stride: one operation is one item ------------------------ */
 
-static uint64_t run_stride(void *tour, uint64_t iters)
-{
-	return stridewalk_items(tour, iters);
-}
-
 static int sweep_strides(struct bench_run *run, unsigned char *buf, int quick)
 {
 	const size_t *strides = quick ? quick_strides : full_strides;
@@ -75,7 +72,7 @@ static int sweep_strides(struct bench_run *run, unsigned char *buf, int quick)
 	for (size_t i = 0; i < n; i++) {
 		struct stridewalk_tour t = stridewalk_tour(buf, BUFFER_BYTES,
 			strides[i], BUFFER_BYTES / strides[i]);
-		struct bench_variant v = { .name = "stride", .run = run_stride,
+		struct bench_variant v = { .name = "stride", .run = strides_items,
 					   .ctx = &t, .bytes_per_op = 8 };
 		char param[32];
 
@@ -88,60 +85,17 @@ static int sweep_strides(struct bench_run *run, unsigned char *buf, int quick)
 
 /* --- Variants walk-view and pack-then-walk: one operation is one use ---- */
 
-struct reuse_ctx {
-	struct stridewalk_tour tour;
-	size_t k;
-	unsigned char *packed;	/* pack-then-walk's copy, REUSE_ITEMS * 8 */
-};
-
-static uint64_t run_walk_view(void *arg, uint64_t iters)
-{
-	struct reuse_ctx *c = arg;
-	uint64_t sum = 0;
-
-	while (iters-- > 0)
-		sum = stridewalk_use_view(&c->tour, c->k);
-	return sum;
-}
-
-static uint64_t run_pack_then_walk(void *arg, uint64_t iters)
-{
-	struct reuse_ctx *c = arg;
-	uint64_t sum = 0;
-
-	while (iters-- > 0)
-		sum = stridewalk_use_packed(&c->tour, c->k, c->packed);
-	return sum;
-}
-
-/* The packed copy is the extra paper: allocated here, so the harness counts
- * it in pack-then-walk's extra_bytes. */
-static int setup_packed(void *arg)
-{
-	struct reuse_ctx *c = arg;
-
-	c->packed = bench_alloc(REUSE_ITEMS * 8);
-	return c->packed ? 0 : -1;
-}
-
-static void teardown_packed(void *arg)
-{
-	struct reuse_ctx *c = arg;
-
-	bench_free(c->packed, REUSE_ITEMS * 8);
-	c->packed = NULL;
-}
-
 static int measure_reuse(struct bench_run *run, struct stridewalk_tour tour,
 			 size_t k)
 {
-	struct reuse_ctx view = { .tour = tour, .k = k };
-	struct reuse_ctx copy = view;
+	struct reuse view = { .tour = tour, .k = k };
+	struct reuse copy = view;
 	struct bench_variant v[] = {
-		{ .name = "walk-view", .run = run_walk_view, .ctx = &view,
+		{ .name = "walk-view", .run = reuse_walk_view, .ctx = &view,
 		  .reads_data = 1, .bytes_per_op = k * REUSE_ITEMS * 8 },
-		{ .name = "pack-then-walk", .run = run_pack_then_walk,
-		  .setup = setup_packed, .teardown = teardown_packed,
+		{ .name = "pack-then-walk", .run = reuse_pack_then_walk,
+		  .setup = reuse_setup_packed,
+		  .teardown = reuse_teardown_packed,
 		  .ctx = &copy, .reads_data = 1,
 		  .bytes_per_op = k * REUSE_ITEMS * 8 },
 	};

@@ -291,7 +291,7 @@ static int check_fits(const struct bench_config *cfg, size_t times,
 int bench_check_bytes(const struct bench_config *cfg, const char *asked,
 		      size_t need)
 {
-	size_t available = size_available_memory();
+	size_t available = measure_available_memory();
 
 	if (fits(need, available))
 		return 0;
@@ -301,13 +301,13 @@ int bench_check_bytes(const struct bench_config *cfg, const char *asked,
 
 int bench_check_memory(const struct bench_config *cfg, size_t times)
 {
-	return check_fits(cfg, times, size_available_memory(), "memory");
+	return check_fits(cfg, times, measure_available_memory(), "memory");
 }
 
 int bench_check_disk(const struct bench_config *cfg, const char *dir,
 		     size_t times)
 {
-	return check_fits(cfg, times, size_available_disk(dir), "disk");
+	return check_fits(cfg, times, measure_available_disk(dir), "disk");
 }
 
 /* --- Buffers ------------------------------------------------------------- */
@@ -316,7 +316,7 @@ void *bench_alloc(size_t n)
 {
 	void *p;
 
-	if (n == 0 || n > size_available_memory()) {
+	if (n == 0 || n > measure_available_memory()) {
 		errno = ENOMEM;
 		return NULL;
 	}

@@ -149,8 +149,8 @@ void bench_abandon(struct bench_run *run);
  * written. Each takes `times`, how many bytes the program needs per byte
  * of its largest size (the source and two copies: 3), and checks that
  * times * the largest size in cfg, plus BENCH_SPARE, fits in the memory
- * available (size_available_memory) or in the free disk of the folder dir
- * (size_available_disk). If it does not, it prints one line saying what
+ * available (measure_available_memory) or in the free disk of the folder dir
+ * (measure_available_disk). If it does not, it prints one line saying what
  * was asked and what is available:
  *
  *	01-photocopy: the largest size, 4 TiB, times 3 needs 12 TiB of memory; 19 GiB is available

@@ -2,16 +2,20 @@
  * measure.c - clock, fault counters, resident memory and the copy counter.
  *
  * Each instrument is a thin wrapper over one kernel interface:
- * clock_gettime(CLOCK_MONOTONIC), getrusage(RUSAGE_SELF), /proc/self/statm
- * and sysconf(_SC_PAGESIZE). They are wrapped so that the lessons read as
+ * clock_gettime(CLOCK_MONOTONIC), getrusage(RUSAGE_SELF),
+ * /proc/self/smaps_rollup (falling back to /proc/self/statm),
+ * sysconf(_SC_PAGESIZE), and for what the machine has left, /proc/meminfo
+ * and statvfs. They are wrapped so that the lessons read as
  * "measure the faults" rather than as a page of struct fields.
  */
 #include "measure.h"
 
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -138,4 +142,35 @@ void measure_count_allocation(void)
 uint64_t measure_allocations(void)
 {
 	return allocations;
+}
+
+/*
+ * "MemAvailable:   23456789 kB" is the third line of /proc/meminfo: a small
+ * buffer holds it (and keeps this function from touching new stack pages
+ * while memory is being measured).
+ */
+size_t measure_available_memory(void)
+{
+	char text[256];
+	unsigned long kib;
+	const char *line;
+
+	if (read_proc("/proc/meminfo", text, sizeof(text)) <= 0)
+		return SIZE_MAX;
+	line = strstr(text, "MemAvailable:");
+	if (!line || sscanf(line, "MemAvailable: %lu", &kib) != 1)
+		return SIZE_MAX;
+	return (size_t)kib * 1024;
+}
+
+size_t measure_available_disk(const char *dir)
+{
+	struct statvfs fs;
+	size_t bytes;
+
+	if (statvfs(dir, &fs) < 0)
+		return SIZE_MAX;
+	if (__builtin_mul_overflow(fs.f_bavail, fs.f_frsize, &bytes))
+		return SIZE_MAX;
+	return bytes;
 }

@@ -82,6 +82,18 @@ size_t measure_anonymous_bytes(void);
 /* The size of a page, usually 4096. */
 size_t measure_page_size(void);
 
+/*
+ * Memory this process may still ask for: MemAvailable from /proc/meminfo,
+ * the kernel's estimate. SIZE_MAX when unknown.
+ */
+size_t measure_available_memory(void);
+
+/*
+ * Bytes an unprivileged process may still write to the file system that
+ * holds dir (statvfs: f_bavail blocks of f_frsize). SIZE_MAX when unknown.
+ */
+size_t measure_available_disk(const char *dir);
+
 /* --- 4. The copy counter ----------------------------------------------- */
 
 /*

@@ -10,12 +10,9 @@
 
 #include <errno.h>
 #include <stdbool.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/statvfs.h>
-#include <unistd.h>
 
 static int suffix_shift(char c)
 {
@@ -105,42 +102,4 @@ char *size_format(size_t n, char *buf, size_t buflen)
 	else
 		snprintf(buf, buflen, "%.1f %s", v, units[u]);
 	return buf;
-}
-
-/*
- * "MemAvailable:   23456789 kB", the kernel's estimate of what can be had, is
- * the third line of /proc/meminfo: a small buffer holds it (and keeps this
- * function from touching new stack pages while memory is being measured).
- */
-size_t size_available_memory(void)
-{
-	char text[256];
-	unsigned long kib;
-	const char *line;
-	ssize_t got;
-	int fd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return SIZE_MAX;
-	got = read(fd, text, sizeof(text) - 1);
-	close(fd);
-	if (got <= 0)
-		return SIZE_MAX;
-	text[got] = '\0';
-	line = strstr(text, "MemAvailable:");
-	if (!line || sscanf(line, "MemAvailable: %lu", &kib) != 1)
-		return SIZE_MAX;
-	return (size_t)kib * 1024;
-}
-
-size_t size_available_disk(const char *dir)
-{
-	struct statvfs fs;
-	size_t bytes;
-
-	if (statvfs(dir, &fs) < 0)
-		return SIZE_MAX;
-	if (__builtin_mul_overflow(fs.f_bavail, fs.f_frsize, &bytes))
-		return SIZE_MAX;
-	return bytes;
 }

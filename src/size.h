@@ -5,9 +5,9 @@
  * parsed in one place, strictly: digits, then at most one suffix K, M or G
  * (powers of two: 1K = 1024), nothing else. Signs, spaces, empty strings,
  * fractions and values that do not fit in size_t are all refused. A size
- * that fits in size_t may still not fit in the machine: size_available_memory
- * and size_available_disk say how much can be asked for before anything is
- * allocated or written.
+ * that fits in size_t may still not fit in the machine:
+ * measure_available_memory and measure_available_disk (measure.h) say how
+ * much can be asked for before anything is allocated or written.
  */
 #ifndef SIZE_H
 #define SIZE_H
@@ -26,14 +26,5 @@ int size_parse_list(const char *text, size_t *out, size_t max, size_t *count);
 
 /* Write n as "64 B", "4 KiB", "1.5 MiB" into buf; returns buf. */
 char *size_format(size_t n, char *buf, size_t buflen);
-
-/* Memory this process may still ask for: MemAvailable from /proc/meminfo. */
-size_t size_available_memory(void);
-
-/*
- * Bytes an unprivileged process may still write to the file system that
- * holds dir (statvfs: f_bavail blocks of f_frsize). SIZE_MAX when unknown.
- */
-size_t size_available_disk(const char *dir);
 
 #endif

@@ -95,6 +95,15 @@ static void checksum_of_known_words_is_their_sum(void **state)
 	assert_int_equal(checksum_bytes(tail, 3), 1 + (2 << 8) + (3 << 16));
 }
 
+static void available_memory_is_known_and_plausible(void **state)
+{
+	size_t avail = measure_available_memory();
+
+	(void)state;
+	assert_true(avail > ((size_t)16 << 20));
+	assert_true(avail < SIZE_MAX);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -103,6 +112,7 @@ int main(void)
 		cmocka_unit_test(the_copy_counter_counts_copies_only),
 		cmocka_unit_test(checksum_depends_on_every_byte),
 		cmocka_unit_test(checksum_of_known_words_is_their_sum),
+		cmocka_unit_test(available_memory_is_known_and_plausible),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,7 +11,8 @@
  * page-aligned buffers and touches every page of both (the start-up, the
  * page faults and the exit all cancel out). The copy loop is the one the
  * benchmark bench/00-honest-timing.c times in-process: both take it from
- * bench/timed_copy.h.
+ * lessons/00-honest-timing/variants.h, and both buffers come from the
+ * harness's bench_alloc, as the benchmark's do.
  *
  * Exit status: 0; 2 with a usage line for bad arguments; 1 with one line
  * "copyloop: what failed: reason" when the memory cannot be had.
@@ -21,10 +22,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
+#include "harness.h"
+#include "lessons/00-honest-timing/variants.h"
+#include "measure.h"
 #include "size.h"
-#include "timed_copy.h"
 
 static _Noreturn void usage(const char *prog, int status)
 {
@@ -34,23 +36,6 @@ static _Noreturn void usage(const char *prog, int status)
 		"  pre-faulted buffers; ITERS 0 does the setup and no copy\n",
 		prog);
 	exit(status);
-}
-
-/*
- * n bytes of fresh, page-aligned memory with every page touched, just as the
- * harness's bench_alloc makes them: mmap, a request for transparent huge
- * pages (bench/harness.h says why), then a non-zero fill.
- */
-static void *prefaulted(size_t n)
-{
-	void *p = mmap(NULL, n, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (p == MAP_FAILED)
-		return NULL;
-	madvise(p, n, MADV_HUGEPAGE);
-	memset(p, 0x5a, n);
-	return p;
 }
 
 /* ITERS is a plain count: digits only, no suffix, and it must fit. */
@@ -82,13 +67,13 @@ int main(int argc, char **argv)
 	    parse_count(argv[2], &iters) < 0)
 		usage(argv[0], 2);
 	if (__builtin_mul_overflow(len, 2, &both) ||
-	    both > size_available_memory()) {
+	    both > measure_available_memory()) {
 		fprintf(stderr, "copyloop: two buffers of %s bytes: %s\n",
 			argv[1], strerror(ENOMEM));
 		return 1;
 	}
-	src = prefaulted(len);
-	dst = src ? prefaulted(len) : NULL;
+	src = bench_alloc(len);
+	dst = src ? bench_alloc(len) : NULL;
 	if (!dst) {
 		fprintf(stderr, "copyloop: mapping %s bytes: %s\n", argv[1],
 			strerror(errno));

@@ -37,7 +37,7 @@
 #include "harness.h"
 #include "measure.h"
 #include "size.h"
-#include "timed_copy.h"
+#include "variants.h"
 
 #define SMALL (64u << 10)	/* 64 KiB: a copy of about a microsecond */
 #define LARGE (256u << 20)	/* 256 MiB: far beyond every cache */

@@ -29,6 +29,7 @@
 #include "harness.h"
 #include "measure.h"
 #include "size.h"
+#include "variants.h"
 
 #define PAGE ((size_t)4096)	/* size_t: page arithmetic never overflows int */
 #define PAGES 500
@@ -57,75 +58,20 @@ static void write_report(unsigned char *report, size_t npages)
 		memset(report + p * PAGE, 'A' + (int)(p % 26), PAGE);
 }
 
-/* --- The two ways, as the harness runs them ----------------------------- */
-
-struct errand {
-	const unsigned char *from;	/* the original pages */
-	size_t len;
-	unsigned char *paper;		/* the photocopy's own memory */
-	int sum;			/* the colleague reads every byte */
-};
-
-/* Where the colleague keeps what they were given. */
-static volatile struct byteview colleague;
-
-static int buy_paper(void *ctx)
-{
-	struct errand *e = ctx;
-
-	e->paper = bench_alloc(e->len);
-	return e->paper ? 0 : -1;
-}
-
-static void recycle_paper(void *ctx)
-{
-	struct errand *e = ctx;
-
-	bench_free(e->paper, e->len);
-	e->paper = NULL;
-}
-
-static uint64_t photocopy(void *ctx, uint64_t iters)
-{
-	struct errand *e = ctx;
-	uint64_t sum = 0;
-
-	for (uint64_t i = 0; i < iters; i++) {
-		memcpy(e->paper, e->from, e->len);
-		escape(e->paper);
-		colleague = byteview_make(e->paper, e->len);
-		if (e->sum)
-			sum = checksum_bytes(e->paper, e->len);
-		clobber();
-	}
-	return sum;
-}
-
-static uint64_t hand_over(void *ctx, uint64_t iters)
-{
-	struct errand *e = ctx;
-	uint64_t sum = 0;
-
-	for (uint64_t i = 0; i < iters; i++) {
-		colleague = byteview_make(e->from, e->len);
-		if (e->sum)
-			sum = checksum_bytes(e->from, e->len);
-		clobber();
-	}
-	return sum;
-}
+/* --- The two ways, as the harness runs them (variants.h) ---------------- */
 
 /* Time both ways on len bytes of from; r[0] is the photocopy. */
 static int race(const unsigned char *from, size_t len, int sum,
 		struct bench_result r[2])
 {
-	struct errand copy = { .from = from, .len = len, .sum = sum };
+	struct errand copy = { .from = from, .len = len };
 	struct errand view = copy;
 	struct bench_variant v[2] = {
-		{ .name = "photocopy", .run = photocopy, .setup = buy_paper,
-		  .teardown = recycle_paper, .ctx = &copy, .reads_data = sum },
-		{ .name = "hand over", .run = hand_over, .ctx = &view,
-		  .reads_data = sum },
+		{ .name = "photocopy", .run = sum ? errand_copy_sum : errand_copy,
+		  .setup = errand_buy_paper, .teardown = errand_recycle_paper,
+		  .ctx = &copy, .reads_data = sum },
+		{ .name = "hand over", .run = sum ? errand_view_sum : errand_view,
+		  .ctx = &view, .reads_data = sum },
 	};
 
 	return bench_compare(len, v, 2, r);

@@ -18,7 +18,6 @@
  * interleaved batches of at least 5 ms each, after a warm-up.
  */
 #include <errno.h>
-#include <malloc.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -31,6 +30,7 @@
 #include "measure.h"
 #include "records.h"
 #include "size.h"
+#include "variants.h"
 
 #define TEXT_SIZE ((size_t)16 << 20)
 #define BIG_TEXT_SIZE ((size_t)64 << 20)
@@ -83,41 +83,7 @@ static void lesson_make(struct lesson *l)
 
 /* --- Step 1: the two ways, as the harness runs them ------------------------- */
 
-struct way {
-	const struct lesson *l;
-	int (*load)(struct records_table *t, struct byteview text);
-	struct records_table table;
-	struct records_answer answer;
-	int error;
-};
-
-static int way_setup(void *ctx)
-{
-	struct way *w = ctx;
-
-	return records_table_init(&w->table, w->l->gen.records);
-}
-
-/* malloc_trim: hand freed copies back to the kernel, so that the next
- * measurement of resident memory starts from a clean slate (glibc). */
-static void way_teardown(void *ctx)
-{
-	struct way *w = ctx;
-
-	records_table_release(&w->table);
-	malloc_trim(0);
-}
-
-static uint64_t way_run(void *ctx, uint64_t iters)
-{
-	struct way *w = ctx;
-
-	for (uint64_t i = 0; i < iters && !w->error; i++)
-		if (w->load(&w->table, w->l->text) < 0 ||
-		    records_query(&w->table, w->l->city, &w->answer) < 0)
-			w->error = errno;
-	return records_fingerprint(&w->answer);
-}
+/* struct way, way_setup, way_run, way_teardown: variants.h. */
 
 /* What one load copies, by the copy counters: bytes and allocations. */
 struct copied {
@@ -132,7 +98,7 @@ static struct copied copied_by(struct way *w)
 	if (way_setup(w) < 0)
 		die("cannot allocate a table");
 	measure_reset_copied();
-	if (w->load(&w->table, w->l->text) < 0)
+	if (w->load(&w->table, w->text) < 0)
 		die("cannot load the text");
 	c.bytes = measure_bytes_copied();
 	c.allocations = measure_allocations();
@@ -178,19 +144,17 @@ static void print_figures(struct way w[2], const struct bench_result r[2])
 static void two_ways(const struct lesson *l)
 {
 	struct way w[2] = {
-		{ .l = l, .load = records_load_copies },
-		{ .l = l, .load = records_load_views },
+		{ .text = l->text, .city = l->city, .records = l->gen.records,
+		  .load = records_load_copies },
+		{ .text = l->text, .city = l->city, .records = l->gen.records,
+		  .load = records_load_views },
 	};
-	struct bench_variant v[2];
+	struct bench_variant v[2] = {
+		way_variant("copy-fields", &w[0]),
+		way_variant("view-fields", &w[1]),
+	};
 	struct bench_result r[2];
 
-	for (int i = 0; i < 2; i++)
-		v[i] = (struct bench_variant){
-			.name = i ? "view-fields" : "copy-fields",
-			.run = way_run, .setup = way_setup,
-			.teardown = way_teardown, .ctx = &w[i],
-			.reads_data = 1, .bytes_per_op = l->text.len,
-		};
 	printf("  The question: how many records come from the city \"%.6s...\",\n"
 	       "  and what do all the amounts add up to?\n\n",
 	       (const char *)l->city_word);

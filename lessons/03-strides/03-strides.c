@@ -32,6 +32,7 @@
 #include "measure.h"
 #include "strideview.h"
 #include "stridewalk.h"
+#include "variants.h"
 
 #define ROWS 4
 #define COLS 6
@@ -180,11 +181,6 @@ static int photocopy(void)
 
 /* --- Step 4: the cost of a stride -------------------------------------------- */
 
-static uint64_t run_items(void *tour, uint64_t iters)
-{
-	return stridewalk_items(tour, iters);
-}
-
 static int stride_costs(unsigned char *big)
 {
 	static const size_t strides[] = { 8, 64, 512, 4096 };
@@ -194,7 +190,7 @@ static int stride_costs(unsigned char *big)
 	for (size_t i = 0; i < 4; i++) {
 		struct stridewalk_tour t = stridewalk_tour(big, BIG, strides[i],
 							   BIG / strides[i]);
-		struct bench_variant v = { .name = "stride", .run = run_items,
+		struct bench_variant v = { .name = "stride", .run = strides_items,
 					   .ctx = &t };
 		struct bench_result r;
 
@@ -220,45 +216,20 @@ static int stride_costs(unsigned char *big)
 
 /* --- Step 5: read k times ------------------------------------------------------- */
 
-struct use {
-	struct stridewalk_tour tour;
-	size_t k;
-	void *packed;
-};
-
-static uint64_t run_view(void *ctx, uint64_t iters)
-{
-	struct use *u = ctx;
-	uint64_t sum = 0;
-
-	while (iters-- > 0)
-		sum = stridewalk_use_view(&u->tour, u->k);
-	return sum;
-}
-
-static uint64_t run_packed(void *ctx, uint64_t iters)
-{
-	struct use *u = ctx;
-	uint64_t sum = 0;
-
-	while (iters-- > 0)
-		sum = stridewalk_use_packed(&u->tour, u->k, u->packed);
-	return sum;
-}
-
 enum { VIEW_WINS, TIE, COPY_WINS };
 
 /* One row of step 5; *winner says which way was faster beyond the spread. */
-static int reuse_row(unsigned char *big, void *packed, size_t stride, size_t k,
-		     int *winner)
+static int reuse_row(unsigned char *big, size_t stride, size_t k, int *winner)
 {
-	struct use view = { .tour = stridewalk_tour(big, BIG, stride, USE_ITEMS),
-			    .k = k, .packed = packed };
-	struct use copy = view;
+	struct reuse view = { .tour = stridewalk_tour(big, BIG, stride, USE_ITEMS),
+			      .k = k };
+	struct reuse copy = view;
 	struct bench_variant v[] = {
-		{ .name = "walk-view", .run = run_view, .ctx = &view,
+		{ .name = "walk-view", .run = reuse_walk_view, .ctx = &view,
 		  .reads_data = 1 },
-		{ .name = "pack-then-walk", .run = run_packed, .ctx = &copy,
+		{ .name = "pack-then-walk", .run = reuse_pack_then_walk,
+		  .setup = reuse_setup_packed,
+		  .teardown = reuse_teardown_packed, .ctx = &copy,
 		  .reads_data = 1 },
 	};
 	struct bench_result r[2];
@@ -299,12 +270,9 @@ static void conclude_reuse(size_t stride, const size_t *ks, const int *winner)
 static int reuse(unsigned char *big)
 {
 	static const size_t strides[] = { 8, 4096 }, ks[] = { 1, 2, 8 };
-	void *packed = malloc(USE_ITEMS * 8);
 	int status = 0;
 	double first_k = NAN;	/* where packing first paid at stride 4096 */
 
-	if (!packed)
-		return -1;
 	printf("  %-8s %3s %12s %12s   %s\n", "stride", "k", "view, us",
 	       "pack, us", "faster");
 	for (size_t s = 0; s < 2 && status >= 0; s++) {
@@ -314,15 +282,13 @@ static int reuse(unsigned char *big)
 
 		stridewalk_fill(big, &t);
 		for (size_t i = 0; i < 3 && status == 0; i++)
-			status = reuse_row(big, packed, strides[s], ks[i],
-					   &winner[i]);
+			status = reuse_row(big, strides[s], ks[i], &winner[i]);
 		if (status == 0)
 			conclude_reuse(strides[s], ks, winner);
 		for (size_t i = 0; i < 3 && strides[s] == 4096; i++)
 			if (winner[i] == COPY_WINS && isnan(first_k))
 				first_k = (double)ks[i];
 	}
-	free(packed);
 	if (status < 0)
 		return -1;
 	demo_score(&predict_reuse, first_k);

@@ -1,5 +1,5 @@
 /*
- * timed_copy.h - the copy that lesson 00 times, in one place.
+ * variants.h - the copy that lesson 00 times, in one place.
  *
  * Lesson 00 checks the in-process harness against hyperfine, which times
  * whole processes of bench/tools/copyloop. The check means something only if
@@ -13,11 +13,11 @@
  *                         malloc every time (and frees it): first touch;
  *   timed_copy_setup/_teardown  a pre-faulted destination from bench_alloc.
  *
- * Everything is static inline, so a program that does not link the harness
- * (copyloop) can use timed_copy_loop alone.
+ * Everything is static inline, so a program that uses only timed_copy_loop
+ * (copyloop) gets no warning for the rest.
  */
-#ifndef TIMED_COPY_H
-#define TIMED_COPY_H
+#ifndef LESSON_00_VARIANTS_H
+#define LESSON_00_VARIANTS_H
 
 #include <stdint.h>
 #include <stdio.h>
