@@ -425,3 +425,12 @@ $(CLAIMS_TESTS): tests/test_claims.py tools/claims tools/quotes
 TESTS += $(CLAIMS_TESTS)
 all: $(CLAIMS_TESTS)
 test: $(CLAIMS_TESTS)
+
+# The CSV's header is defined once per language (C, Python, shell, gnuplot);
+# this test reads each definition as text and checks that they agree.
+SCHEMA_TEST = $(BUILD)/tests/test_schema
+$(SCHEMA_TEST): tests/test_schema.py bench/harness.h bench/schema.sh bench/plot/style.gp
+	$(call py_wrapper,tests/test_schema.py)
+TESTS += $(SCHEMA_TEST)
+all: $(SCHEMA_TEST)
+test: $(SCHEMA_TEST)

@@ -146,9 +146,7 @@ struct bench_run *bench_open(const struct bench_config *cfg, size_t steps)
 		free(run);
 		return NULL;
 	}
-	fputs("bench,variant,size_bytes,param,samples,iters,min_ns,p25_ns,"
-	      "median_ns,p75_ns,max_ns,cv,gbps,extra_bytes,minflt\n",
-	      run->csv);
+	fputs(BENCH_CSV_HEADER "\n", run->csv);
 	return run;
 }
 

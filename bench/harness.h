@@ -46,6 +46,16 @@
 #define BENCH_MAX_SAMPLES 64
 #define BENCH_MIN_BATCH_NS 5000000u	/* 5 ms */
 
+/*
+ * The CSV's header, the schema every results file has: one row per variant
+ * at one size and param. This is the C definition; the Python, shell and
+ * gnuplot ones (tools/results.py or bench/05-python-buffers.py,
+ * bench/schema.sh, bench/plot/style.gp) must say the same, which
+ * tests/test_schema checks.
+ */
+#define BENCH_CSV_HEADER "bench,variant,size_bytes,param,samples,iters," \
+	"min_ns,p25_ns,median_ns,p75_ns,max_ns,cv,gbps,extra_bytes,minflt"
+
 /* --- Configuration, from the command line ------------------------------- */
 
 struct bench_config {

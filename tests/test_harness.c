@@ -19,8 +19,7 @@
 #include "harness.h"
 #include "measure.h"
 
-#define SCHEMA "bench,variant,size_bytes,param,samples,iters,min_ns,p25_ns," \
-	       "median_ns,p75_ns,max_ns,cv,gbps,extra_bytes,minflt\n"
+#define SCHEMA BENCH_CSV_HEADER "\n"
 
 static void quartiles_interpolate_between_samples(void **state)
 {

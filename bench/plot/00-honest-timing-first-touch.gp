@@ -2,7 +2,7 @@
 # buffer that is already there? (bench/00-honest-timing.c, variants
 # first-touch and prefaulted; the labels are the page faults per copy.)
 file = csv('00-honest-timing')
-stats file using (is('prefaulted') ? $3 : NaN) nooutput
+stats file using (is('prefaulted') ? column(SIZE_BYTES) : NaN) nooutput
 size_mib = STATS_max / 1048576
 
 set title heading('A fresh buffer pays for page faults, not for copying')
@@ -17,8 +17,8 @@ set boxwidth 0.55
 set style fill solid 0.5 border
 set key off
 x(v) = v eq 'first-touch' ? 0 : v eq 'prefaulted' ? 1 : NaN
-at = 'x(strcol(2))'
-plot file using (@at):($9 / 1e6) with boxes lc rgb '#0072B2', \
-     file using (@at):($9 / 1e6):($8 / 1e6):($10 / 1e6) with yerrorbars lt 7 pt 0, \
-     file using (@at):($10 / 1e6):(sprintf('%.0f ms, %.0f faults per copy', $9 / 1e6, $15)) \
+at = 'x(strcol(VARIANT))'
+plot file using (@at):(column(MEDIAN_NS) / 1e6) with boxes lc rgb '#0072B2', \
+     file using (@at):(column(MEDIAN_NS) / 1e6):(column(P25_NS) / 1e6):(column(P75_NS) / 1e6) with yerrorbars lt 7 pt 0, \
+     file using (@at):(column(P75_NS) / 1e6):(sprintf('%.0f ms, %.0f faults per copy', column(MEDIAN_NS) / 1e6, column(MINFLT))) \
 	with labels offset 0,1.2 font ',20'

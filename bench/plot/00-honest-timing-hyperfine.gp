@@ -28,9 +28,9 @@ per_copy(ns) = ns < 1e6 ? sprintf('%.3g us', ns / 1e3) : sprintf('%.3g ms', ns /
 worst = 0
 do for [size in '65536 1048576 16777216'] {
 	s = size + 0
-	stats file using (is('hyperfine') && $3 == s ? $9 : NaN) nooutput
+	stats file using (is('hyperfine') && column(SIZE_BYTES) == s ? column(MEDIAN_NS) : NaN) nooutput
 	h = STATS_max
-	stats file using (is('in-process') && $3 == s ? $9 : NaN) nooutput
+	stats file using (is('in-process') && column(SIZE_BYTES) == s ? column(MEDIAN_NS) : NaN) nooutput
 	gap = abs(h / STATS_max - 1)
 	worst = gap > worst ? gap : worst
 }
@@ -41,11 +41,11 @@ set multiplot layout 1,3 title heading(verdict)
 do for [size in '65536 1048576 16777216'] {
 	s = size + 0
 	set yrange [*:*]	# stats obeys the axis ranges: free them first
-	stats file using (is('hyperfine') && $3 == s ? $9 : NaN) nooutput
+	stats file using (is('hyperfine') && column(SIZE_BYTES) == s ? column(MEDIAN_NS) : NaN) nooutput
 	hyper_ns = STATS_max
-	stats file using (is('hyperfine') && $3 == s ? $6 : NaN) nooutput
+	stats file using (is('hyperfine') && column(SIZE_BYTES) == s ? column(ITERS) : NaN) nooutput
 	n = STATS_max
-	stats file using (is('in-process') && $3 == s ? $9 : NaN) nooutput
+	stats file using (is('in-process') && column(SIZE_BYTES) == s ? column(MEDIAN_NS) : NaN) nooutput
 	inproc_ns = STATS_max
 	stats runs(s) using ($1 == 0 ? $2 * 1e3 : NaN) nooutput
 	start_ms = STATS_median

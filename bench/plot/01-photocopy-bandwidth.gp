@@ -10,4 +10,4 @@ if (strlen(knees) > 0) {
 }
 file = csv('01-photocopy')
 plot for [v in 'copy copy+sum view+sum'] file \
-	using 3:(only(v, 13)) with linespoints title v
+	using SIZE_BYTES:(only(v, GBPS)) with linespoints title v

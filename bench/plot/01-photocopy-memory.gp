@@ -7,4 +7,4 @@ set key top right Left reverse
 set label 1 "below 4 KiB the benchmark still maps a whole 4 KiB page\nper buffer (its allocator, not the copy): off the chart" at graph 0.02, graph 0.5 font ',20' tc rgb '#555555'
 file = csv('01-photocopy')
 plot for [v in 'copy view'] file \
-	using 3:(only(v, 14) / column(3)) with linespoints title v
+	using SIZE_BYTES:(only(v, EXTRA_BYTES) / column(SIZE_BYTES)) with linespoints title v

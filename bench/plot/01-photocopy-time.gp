@@ -7,5 +7,5 @@ set ylabel 'time per operation, ns (median, bars p25-p75)'
 set key top left
 file = csv('01-photocopy')
 plot for [v in 'copy copy+sum view+sum view'] file \
-	using 3:(only(v, 9)):(only(v, 8)):(only(v, 10)) \
+	using SIZE_BYTES:(only(v, MEDIAN_NS)):(only(v, P25_NS)):(only(v, P75_NS)) \
 	with yerrorlines title v

@@ -5,6 +5,6 @@ set xlabel 'size of the text (32-byte words)'
 set yrange [0:*]
 set key center right
 file = csv('02-views')
-size_sweep(v) = strcol(4) eq 'field=32' ? only(v, 14) / column(3) : NaN
+size_sweep(v) = strcol(PARAM) eq 'field=32' ? only(v, EXTRA_BYTES) / column(SIZE_BYTES) : NaN
 plot for [v in 'copy-fields view-fields'] file \
-	using 3:(size_sweep(v)) with linespoints title v
+	using SIZE_BYTES:(size_sweep(v)) with linespoints title v

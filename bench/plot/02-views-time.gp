@@ -6,7 +6,7 @@ set ylabel 'time per load, ms (median, bars p25-p75)'
 set xlabel 'size of the text (32-byte words)'
 set key top left
 file = csv('02-views')
-size_sweep(v, col) = strcol(4) eq 'field=32' ? only(v, col) / 1e6 : NaN
+size_sweep(v, col) = strcol(PARAM) eq 'field=32' ? only(v, col) / 1e6 : NaN
 plot for [v in 'copy-fields view-fields'] file \
-	using 3:(size_sweep(v, 9)):(size_sweep(v, 8)):(size_sweep(v, 10)) \
+	using SIZE_BYTES:(size_sweep(v, MEDIAN_NS)):(size_sweep(v, P25_NS)):(size_sweep(v, P75_NS)) \
 	with yerrorlines title v

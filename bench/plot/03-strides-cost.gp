@@ -11,5 +11,5 @@ set arrow from 4096, graph 0 to 4096, graph 1 nohead dt 3 lw 2 lc rgb '#777777' 
 set label 'a cache line (64 B)' at 64, graph 0.95 offset 0.5, 0 font ',20' tc rgb '#555555'
 set label 'a page (4 KiB)' at 4096, graph 0.95 right offset -0.5, 0 font ',20' tc rgb '#555555'
 file = csv('03-strides')
-plot file using (is('stride') ? column(4) : NaN):(only('stride', 9)):(only('stride', 8)):(only('stride', 10)) \
+plot file using (is('stride') ? column(PARAM) : NaN):(only('stride', MEDIAN_NS)):(only('stride', P25_NS)):(only('stride', P75_NS)) \
 	with yerrorlines title 'summing 8-byte items through a strided view'

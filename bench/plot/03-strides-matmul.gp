@@ -10,15 +10,15 @@ set xrange [-0.5:3.5]
 nof(s) = int(substr(s, 3, strstrt(s, ';') - 1))
 rowsof(s) = int(substr(s, strstrt(s, 'rows=') + 5, strlen(s)))
 slot(n) = n == 256 ? 0 : n == 512 ? 1 : n == 1000 ? 2 : n == 1024 ? 3 : NaN
-whole(col) = column(col) * nof(strcol(4)) / rowsof(strcol(4)) / 1e6
+whole(col) = column(col) * nof(strcol(PARAM)) / rowsof(strcol(PARAM)) / 1e6
 # The title follows the results: did the transposed copy ever lose, and where
 # did it win most?
 array BC[4]; array TC[4]
 do for [i = 1:4] { BC[i] = NaN; TC[i] = NaN }
-stats csv('03-strides') using (is('matmul-by-column') && strstrt(strcol(4), 'N=') == 1 ? \
-		(BC[slot(nof(strcol(4))) + 1] = $9, 0) : \
-	is('matmul-transposed-copy') && strstrt(strcol(4), 'N=') == 1 ? \
-		(TC[slot(nof(strcol(4))) + 1] = $9, 0) : 0) nooutput
+stats csv('03-strides') using (is('matmul-by-column') && strstrt(strcol(PARAM), 'N=') == 1 ? \
+		(BC[slot(nof(strcol(PARAM))) + 1] = column(MEDIAN_NS), 0) : \
+	is('matmul-transposed-copy') && strstrt(strcol(PARAM), 'N=') == 1 ? \
+		(TC[slot(nof(strcol(PARAM))) + 1] = column(MEDIAN_NS), 0) : 0) nooutput
 lost = 0; best = 0; bestn = ''
 do for [i = 1:4] {
 	if (BC[i] == BC[i] && TC[i] == TC[i]) {
@@ -35,7 +35,7 @@ set ylabel 'ms per product (median, bars p25-p75)'
 set key top left
 set datafile missing 'NaN'
 shift(v) = v eq 'matmul-by-column' ? -0.06 : 0.06
-matmul(v) = is(v) && strstrt(strcol(4), 'N=') == 1
+matmul(v) = is(v) && strstrt(strcol(PARAM), 'N=') == 1
 plot for [v in 'matmul-by-column matmul-transposed-copy'] csv('03-strides') \
-	using (matmul(v) ? slot(nof(strcol(4))) + shift(v) : NaN):(matmul(v) ? whole(9) : NaN):(matmul(v) ? whole(8) : NaN):(matmul(v) ? whole(10) : NaN) \
+	using (matmul(v) ? slot(nof(strcol(PARAM))) + shift(v) : NaN):(matmul(v) ? whole(MEDIAN_NS) : NaN):(matmul(v) ? whole(P25_NS) : NaN):(matmul(v) ? whole(P75_NS) : NaN) \
 	with yerrorbars title v

@@ -22,10 +22,10 @@ sidx(st) = st == 8 ? 0 : st == 64 ? 1 : st == 512 ? 2 : st == 4096 ? 3 : -1
 slot(s) = sidx(sof(s)) * 65 + kof(s) + 1
 keep(s) = isreuse(s) && sidx(sof(s)) >= 0 && kof(s) <= 64
 set table $discard
-plot file using (keep(strcol(4)) && is('walk-view') ? \
-		(W[slot(strcol(4))] = $9, W25[slot(strcol(4))] = $8, W75[slot(strcol(4))] = $10) : \
-	keep(strcol(4)) && is('pack-then-walk') ? \
-		(P[slot(strcol(4))] = $9, P25[slot(strcol(4))] = $8, P75[slot(strcol(4))] = $10) : 0):(0) with table
+plot file using (keep(strcol(PARAM)) && is('walk-view') ? \
+		(W[slot(strcol(PARAM))] = column(MEDIAN_NS), W25[slot(strcol(PARAM))] = column(P25_NS), W75[slot(strcol(PARAM))] = column(P75_NS)) : \
+	keep(strcol(PARAM)) && is('pack-then-walk') ? \
+		(P[slot(strcol(PARAM))] = column(MEDIAN_NS), P25[slot(strcol(PARAM))] = column(P25_NS), P75[slot(strcol(PARAM))] = column(P75_NS)) : 0):(0) with table
 unset table
 # One block per stride: k, ratio of medians, and a range from the quartiles.
 # The key says what the quartiles decide, not the medians alone: the copy

@@ -5,7 +5,7 @@
 # with the warm read (1 MiB buffer) and mmap drawn thin for comparison.
 
 data = csv('04-mmap')
-onlyp(v, p, col) = (is(v) && strcol(4) eq p) ? column(col) : NaN
+onlyp(v, p, col) = (is(v) && strcol(PARAM) eq p) ? column(col) : NaN
 
 set xlabel 'size of the file'
 set title heading('Cold, the disk sets the pace: read and mmap come out close')
@@ -15,11 +15,11 @@ set format y '%g'
 set offsets graph 0.03, graph 0.03, 0, 0
 set key top left
 
-plot data using 3:(only('read-cold', 3) / $9):($3 / $10):($3 / $8) \
+plot data using SIZE_BYTES:(only('read-cold', SIZE_BYTES) / column(MEDIAN_NS)):(column(SIZE_BYTES) / column(P75_NS)):(column(SIZE_BYTES) / column(P25_NS)) \
 	with yerrorlines lt 2 title 'read, cold', \
-     '' using 3:(only('mmap-cold', 3) / $9):($3 / $10):($3 / $8) \
+     '' using SIZE_BYTES:(only('mmap-cold', SIZE_BYTES) / column(MEDIAN_NS)):(column(SIZE_BYTES) / column(P75_NS)):(column(SIZE_BYTES) / column(P25_NS)) \
 	with yerrorlines lt 1 title 'mmap, cold', \
-     '' using 3:(onlyp('read', 'buf=1048576', 3) / $9) \
+     '' using SIZE_BYTES:(onlyp('read', 'buf=1048576', SIZE_BYTES) / column(MEDIAN_NS)) \
 	with lines lt 2 lw 1 title 'read, warm', \
-     '' using 3:(only('mmap', 3) / $9) \
+     '' using SIZE_BYTES:(only('mmap', SIZE_BYTES) / column(MEDIAN_NS)) \
 	with lines lt 1 lw 1 title 'mmap, warm'

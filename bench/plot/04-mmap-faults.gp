@@ -9,7 +9,7 @@
 # include the ones that waited for the disk only when minor.
 
 data = csv('04-mmap')
-per_mib(v) = is(v) ? column(15) / (column(3) / 1048576.0) : NaN
+per_mib(v) = is(v) ? column(MINFLT) / (column(SIZE_BYTES) / 1048576.0) : NaN
 
 set xlabel 'size of the file'
 set title heading('mmap pays in page faults, but the kernel maps many pages per fault')
@@ -21,8 +21,8 @@ set key top right
 set arrow from graph 0, first 256 to graph 1, first 256 nohead dt 2 lw 2 lc rgb '#777777'
 set label 'one fault per 4 KiB page' at graph 0.02, first 256 offset 0, 0.8 tc rgb '#555555'
 
-plot data using 3:(per_mib('mmap')) with linespoints lt 1 title 'mmap', \
-     '' using 3:(per_mib('mmap-populate')) with linespoints lt 3 title 'mmap POPULATE (in mmap itself)', \
-     '' using 3:(per_mib('mmap-sequential')) with linespoints lt 4 title 'mmap SEQUENTIAL', \
-     '' using 3:(per_mib('mmap-random')) with linespoints lt 5 title 'mmap, random blocks', \
-     '' using 3:(per_mib('mmap-cold')) with linespoints lt 2 title 'mmap, cold'
+plot data using SIZE_BYTES:(per_mib('mmap')) with linespoints lt 1 title 'mmap', \
+     '' using SIZE_BYTES:(per_mib('mmap-populate')) with linespoints lt 3 title 'mmap POPULATE (in mmap itself)', \
+     '' using SIZE_BYTES:(per_mib('mmap-sequential')) with linespoints lt 4 title 'mmap SEQUENTIAL', \
+     '' using SIZE_BYTES:(per_mib('mmap-random')) with linespoints lt 5 title 'mmap, random blocks', \
+     '' using SIZE_BYTES:(per_mib('mmap-cold')) with linespoints lt 2 title 'mmap, cold'

@@ -13,7 +13,7 @@ set key top left
 set yrange [0:*]	# from zero: a cut axis would exaggerate the gap
 set offsets graph 0.03, graph 0.03, graph 0.2, 0	# room for the key
 
-plot data using 3:(only('read-random', 3) / $9):($3 / $10):($3 / $8) \
+plot data using SIZE_BYTES:(only('read-random', SIZE_BYTES) / column(MEDIAN_NS)):(column(SIZE_BYTES) / column(P75_NS)):(column(SIZE_BYTES) / column(P25_NS)) \
 	with yerrorlines lt 2 title 'pread, 4 KiB blocks', \
-     '' using 3:(only('mmap-random', 3) / $9):($3 / $10):($3 / $8) \
+     '' using SIZE_BYTES:(only('mmap-random', SIZE_BYTES) / column(MEDIAN_NS)):(column(SIZE_BYTES) / column(P75_NS)):(column(SIZE_BYTES) / column(P25_NS)) \
 	with yerrorlines lt 1 title 'mmap, 4 KiB blocks'

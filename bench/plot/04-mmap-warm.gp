@@ -7,8 +7,8 @@
 # best read buffer at that size and at every larger size measured.
 
 data = csv('04-mmap')
-onlyp(v, p, col) = (is(v) && strcol(4) eq p) ? column(col) : NaN
-gbps(col) = column(3) / column(col)
+onlyp(v, p, col) = (is(v) && strcol(PARAM) eq p) ? column(col) : NaN
+gbps(col) = column(SIZE_BYTES) / column(col)
 
 # Per size (indexed by log2 of it), plain mmap's median and the best read's.
 array M[64]
@@ -16,8 +16,8 @@ array R[64]
 do for [i = 1:64] { M[i] = NaN; R[i] = NaN }
 k(s) = int(log(s) / log(2) + 0.5)
 better(old, new) = (old != old || new < old) ? new : old
-stats data using (is('mmap') ? (M[k($3)] = $9, 0) : \
-                  is('read') ? (R[k($3)] = better(R[k($3)], $9), 0) : 0) nooutput
+stats data using (is('mmap') ? (M[k(column(SIZE_BYTES))] = column(MEDIAN_NS), 0) : \
+                  is('read') ? (R[k(column(SIZE_BYTES))] = better(R[k(column(SIZE_BYTES))], column(MEDIAN_NS)), 0) : 0) nooutput
 
 crossover = NaN
 do for [i = 64:1:-1] {
@@ -47,15 +47,15 @@ set logscale y 2
 set key top center maxrows 2 width 1 samplen 2 font ",20"
 set offsets graph 0.03, graph 0.03, graph 0.35, 0
 
-plot data using 3:(onlyp('read', 'buf=4096', 3) / $9):($3 / $10):($3 / $8) \
+plot data using SIZE_BYTES:(onlyp('read', 'buf=4096', SIZE_BYTES) / column(MEDIAN_NS)):(column(SIZE_BYTES) / column(P75_NS)):(column(SIZE_BYTES) / column(P25_NS)) \
 	with yerrorlines lt 6 title 'read 4 KiB buf', \
-     '' using 3:(onlyp('read', 'buf=65536', 3) / $9):($3 / $10):($3 / $8) \
+     '' using SIZE_BYTES:(onlyp('read', 'buf=65536', SIZE_BYTES) / column(MEDIAN_NS)):(column(SIZE_BYTES) / column(P75_NS)):(column(SIZE_BYTES) / column(P25_NS)) \
 	with yerrorlines lt 2 title 'read 64 KiB buf', \
-     '' using 3:(onlyp('read', 'buf=1048576', 3) / $9):($3 / $10):($3 / $8) \
+     '' using SIZE_BYTES:(onlyp('read', 'buf=1048576', SIZE_BYTES) / column(MEDIAN_NS)):(column(SIZE_BYTES) / column(P75_NS)):(column(SIZE_BYTES) / column(P25_NS)) \
 	with yerrorlines lt 5 title 'read 1 MiB buf', \
-     '' using 3:(only('mmap', 3) / $9):($3 / $10):($3 / $8) \
+     '' using SIZE_BYTES:(only('mmap', SIZE_BYTES) / column(MEDIAN_NS)):(column(SIZE_BYTES) / column(P75_NS)):(column(SIZE_BYTES) / column(P25_NS)) \
 	with yerrorlines lt 1 title 'mmap', \
-     '' using 3:(only('mmap-populate', 3) / $9):($3 / $10):($3 / $8) \
+     '' using SIZE_BYTES:(only('mmap-populate', SIZE_BYTES) / column(MEDIAN_NS)):(column(SIZE_BYTES) / column(P75_NS)):(column(SIZE_BYTES) / column(P25_NS)) \
 	with yerrorlines lt 3 title 'mmap POPULATE', \
-     '' using 3:(only('mmap-sequential', 3) / $9):($3 / $10):($3 / $8) \
+     '' using SIZE_BYTES:(only('mmap-sequential', SIZE_BYTES) / column(MEDIAN_NS)):(column(SIZE_BYTES) / column(P75_NS)):(column(SIZE_BYTES) / column(P25_NS)) \
 	with yerrorlines lt 4 title 'mmap SEQUENTIAL'

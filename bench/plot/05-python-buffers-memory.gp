@@ -22,6 +22,6 @@ set label 1 'up to 2 pages: the resolution of the count, not the slice' \
 	at graph 0.98, first 5500 right front font ',20' tc rgb '#444444'
 # log axes cannot show 0: a variant that needed no memory is drawn at 1 KiB.
 shown(v) = v < 1024 ? 1024 : v
-plot f using 3:(shown(only('bytes-slice', 14))) with linespoints lt 2 title 'bytes-slice', \
-     f using 3:(shown(only('memoryview-slice', 14))) with linespoints lt 1 title 'memoryview-slice (0 drawn at 1 KiB)', \
-     f using 3:($3 / 2) with lines lt 8 title 'half the size (what the slice holds)'
+plot f using SIZE_BYTES:(shown(only('bytes-slice', EXTRA_BYTES))) with linespoints lt 2 title 'bytes-slice', \
+     f using SIZE_BYTES:(shown(only('memoryview-slice', EXTRA_BYTES))) with linespoints lt 1 title 'memoryview-slice (0 drawn at 1 KiB)', \
+     f using SIZE_BYTES:(column(SIZE_BYTES) / 2) with lines lt 8 title 'half the size (what the slice holds)'

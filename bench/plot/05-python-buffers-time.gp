@@ -9,11 +9,11 @@ set logscale y 10
 set format y '10^{%T}'
 set key top left
 set offsets graph 0.03, graph 0.03, 0, 0
-plot f using 3:(only('bytes-slice', 9)):(only('bytes-slice', 8)):(only('bytes-slice', 10)) \
+plot f using SIZE_BYTES:(only('bytes-slice', MEDIAN_NS)):(only('bytes-slice', P25_NS)):(only('bytes-slice', P75_NS)) \
 	with yerrorlines lt 2 title 'bytes-slice (copy half)', \
-     f using 3:(only('memoryview-slice', 9)):(only('memoryview-slice', 8)):(only('memoryview-slice', 10)) \
+     f using SIZE_BYTES:(only('memoryview-slice', MEDIAN_NS)):(only('memoryview-slice', P25_NS)):(only('memoryview-slice', P75_NS)) \
 	with yerrorlines lt 1 title 'memoryview-slice (view of half)', \
-     f using 3:(only('bytes-slice+sum', 9)):(only('bytes-slice+sum', 8)):(only('bytes-slice+sum', 10)) \
+     f using SIZE_BYTES:(only('bytes-slice+sum', MEDIAN_NS)):(only('bytes-slice+sum', P25_NS)):(only('bytes-slice+sum', P75_NS)) \
 	with yerrorlines lt 4 title 'bytes-slice+sum', \
-     f using 3:(only('memoryview-slice+sum', 9)):(only('memoryview-slice+sum', 8)):(only('memoryview-slice+sum', 10)) \
+     f using SIZE_BYTES:(only('memoryview-slice+sum', MEDIAN_NS)):(only('memoryview-slice+sum', P25_NS)):(only('memoryview-slice+sum', P75_NS)) \
 	with yerrorlines lt 3 title 'memoryview-slice+sum'

@@ -41,10 +41,15 @@ set xtics ('64 B' 64, '256 B' 256, '1 KiB' 1024, '4 KiB' 4096, \
 set xlabel 'size'
 set offsets graph 0.03, graph 0.03, 0, 0
 
-# Helpers for the CSV columns (bench,variant,size_bytes,param,samples,iters,
-# min_ns,p25_ns,median_ns,p75_ns,max_ns,cv,gbps,extra_bytes,minflt).
+# The CSV's columns by name: the schema of bench/harness.h (BENCH_CSV_HEADER),
+# in its order. Plot scripts say column(MEDIAN_NS), never $9;
+# tests/test_schema checks that this list and the harness's agree.
+BENCH = 1; VARIANT = 2; SIZE_BYTES = 3; PARAM = 4; SAMPLES = 5; ITERS = 6
+MIN_NS = 7; P25_NS = 8; MEDIAN_NS = 9; P75_NS = 10; MAX_NS = 11; CV = 12
+GBPS = 13; EXTRA_BYTES = 14; MINFLT = 15
+
 csv(name) = results.'/'.name.'.csv'
-is(v) = strcol(2) eq v
+is(v) = strcol(VARIANT) eq v
 only(v, col) = is(v) ? column(col) : NaN
 
 # Dotted grey lines (dt 3) at the cache knees this machine measured.
