@@ -2,7 +2,8 @@
 """results.py - the one reader of the workbench's results files.
 
     tools/results.py plot-vars DIR     what the plots of DIR need, in three lines: the
-                                       subtitle, the cache knees, the CSVs refused
+                                       subtitle, the cache knees, and the benchmarks
+                                       whose CSV or hyperfine export is refused
     tools/results.py check FILE...     is each CSV whole and every figure in it a figure?
 
 Both print one line on standard error for each file refused, and exit 1 if any was.
@@ -186,14 +187,15 @@ def plot_vars(folder):
     knees = " ".join(str(k) for k in (machine or {}).get("cache_knees_measured", []))
     refused = []
     for name in sorted(os.listdir(folder)):
-        if re.fullmatch(r"[0-9][0-9]-[0-9A-Za-z._-]*\.csv", name):
+        bench = re.fullmatch(r"([0-9][0-9]-[0-9A-Za-z_-]*)\.(csv|hyperfine\.json)", name)
+        if bench:
             try:
-                read_csv(os.path.join(folder, name))
+                (read_csv if bench[2] == "csv" else read_hyperfine)(os.path.join(folder, name))
             except BadResults as e:
                 err(f"results: {e}")
-                refused.append(name[:-4])
+                refused.append(bench[1])
                 status = 1
-    return [enhanced_text(subtitle), knees, " ".join(refused)], status
+    return [enhanced_text(subtitle), knees, " ".join(sorted(set(refused)))], status
 
 
 def main(argv):
@@ -235,6 +237,8 @@ def run(main, name, argv):
     except OSError as e:
         err(f"{name}: cannot write{' ' + e.filename if e.filename else ''}: "
             f"{e.strerror or e}")
+    except UnicodeError as e:
+        err(f"{name}: cannot write: {plain(e)}")
     except KeyboardInterrupt:
         err(f"{name}: interrupted")
         return 130
