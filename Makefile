@@ -201,7 +201,7 @@ deps-quiet:
 deps-bench:
 	@tools/deps --quiet --for bench
 
-clean: ## remove build/ (results and plots stay)
+clean: ## remove build/ (your plots and notebooks too; bench/results and the course's files stay)
 	rm -rf build
 
 help: ## this list
