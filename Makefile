@@ -60,12 +60,14 @@ PROGS       = $(LESSON_PROGS) $(BENCH_PROGS) $(TOOL_PROGS)
 LIB_TESTS    = $(patsubst tests/%.c,$(BUILD)/tests/%,$(filter-out tests/test_lesson_%,$(wildcard tests/test_*.c)))
 LESSON_TESTS = $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_lesson_*.c))
 TESTS        = $(LIB_TESTS) $(LESSON_TESTS)
+# Results as input from strangers: bench/run and the tools that read results.
+TESTS       += tests/hostile-results
 
 # The lesson folder for a number: $(call lesson_dir,01) -> lessons/01-photocopy
 lesson_dir = $(firstword $(wildcard lessons/$(1)-*))
 lesson_id  = $(notdir $(call lesson_dir,$(1)))
 
-.PHONY: all test check bench plots deps deps-quiet deps-bench clean help \
+.PHONY: all test check bench reference plots deps deps-quiet deps-bench clean help \
         notebooks demo progress verify-exercises \
         $(foreach n,$(LESSON_NUMS),lesson-$(n) check-$(n) trap-$(n) solution-$(n))
 .DEFAULT_GOAL := all
@@ -161,14 +163,23 @@ test: deps-quiet $(PROGS) $(TESTS) $(TRAP_PROGS) ## run every test; ends with "N
 check: ## the tests and the lesson demos under AddressSanitizer and UndefinedBehaviorSanitizer
 	@$(MAKE) --no-print-directory BUILD=build/check SAN=1 test run-lessons
 
-bench: deps-bench $(BENCH_PROGS) $(TOOL_PROGS) ## measure everything, redraw every plot (QUICK=1: short sweep)
-	@BUILD=$(BUILD) QUICK=$(QUICK) bench/run $(BENCH_PROGS)
+# Where results live: a learner's `make bench` writes RESULTS (bench/results,
+# git-ignored), build/plots and build/notebooks; the course's reference results
+# (bench/reference, tracked) draw the tracked plots/ and notebooks-md/, and only
+# `make reference` rewrites them. bench/run decides where drawings go.
+RESULTS ?= bench/results
 
-plots: deps-bench ## redraw the plots from the results already measured
-	@bench/run --plots-only
+bench: deps-bench $(BENCH_PROGS) $(TOOL_PROGS) ## measure everything into bench/results, draw build/plots and build/notebooks (QUICK=1: short sweep)
+	@BUILD=$(BUILD) QUICK=$(QUICK) bench/run --results "$(RESULTS)" $(BENCH_PROGS)
 
-notebooks: ## refresh the lab notebooks in notebooks-md/ from bench/results
-	@tools/notebooks
+reference: deps-bench $(BENCH_PROGS) $(TOOL_PROGS) ## course author: measure anew into bench/reference, redraw plots/ and notebooks-md/
+	@BUILD=$(BUILD) QUICK=$(QUICK) bench/run --results bench/reference $(BENCH_PROGS)
+
+plots: deps-bench ## redraw the plots from RESULTS (bench/results: build/plots; bench/reference: plots/)
+	@BUILD=$(BUILD) bench/run --plots-only --results "$(RESULTS)"
+
+notebooks: ## refresh the notebooks from RESULTS (bench/results: build/notebooks; bench/reference: notebooks-md/)
+	@BUILD=$(BUILD) bench/run --notebooks-only --results "$(RESULTS)"
 
 demo: ## narrated classroom run of lesson N: make demo N=01 (PAUSE=0: no waiting)
 	@case "$(N)" in [0-9][0-9]) ;; *) echo "usage: make demo N=NN (one of: $(LESSON_NUMS))" >&2; exit 2 ;; esac
@@ -190,7 +201,7 @@ deps-quiet:
 deps-bench:
 	@tools/deps --quiet --for bench
 
-clean: ## remove build/ (results and plots stay)
+clean: ## remove build/ (your plots and notebooks too; bench/results and the course's files stay)
 	rm -rf build
 
 help: ## this list

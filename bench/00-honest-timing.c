@@ -15,7 +15,7 @@
  *      the first size) it times batches of k and of 2k copies, interleaved,
  *      where k is the batch the harness calibrated there, and reports the
  *      ratio of their medians. An honest clock and loop give 2.00; the
- *      result goes to bench/results/00-linearity.txt, which bench/machine
+ *      result goes to 00-linearity.txt beside the CSV, which bench/machine
  *      copies into machine.json.
  *   3. "first-touch" against "prefaulted": copying into a freshly malloc'ed
  *      buffer (malloc, memcpy, free) against a buffer whose pages are already
@@ -26,10 +26,10 @@
  * leaves behind (the kernel and the hypervisor settling the memory given
  * back) can reach them.
  *
- * The linearity file is written only when the CSV goes to a regular file and
- * bench/results exists below the current folder (bench/run runs from the
- * top of the tree), after the CSV is in place, under a temporary name that
- * is then renamed.
+ * The linearity file is written only when the CSV goes to a regular file,
+ * into the CSV's folder (bench/run's temporary folder, which it moves into
+ * place with the CSV), after the CSV is complete, under a temporary name
+ * that is then renamed.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -45,7 +45,7 @@
 #include "size.h"
 
 #define LINEARITY_SIZE (1u << 20)
-#define LINEARITY_PATH "bench/results/00-linearity.txt"
+#define LINEARITY_NAME "00-linearity.txt"
 #define LINEARITY_TOLERANCE 0.02
 
 /* --- In-process copies ------------------------------------------------------ */
@@ -113,11 +113,15 @@ static int write_atomically(const char *path, const char *text)
 	return 0;
 }
 
-static int is_directory(const char *path)
+/* FOLDER/00-linearity.txt, where FOLDER is the CSV's; -1 if it is too long. */
+static int linearity_path(const char *csv_path, char *path, size_t size)
 {
-	struct stat st;
+	const char *slash = strrchr(csv_path, '/');
+	int folder = slash ? (int)(slash - csv_path) : 1;
+	int n = snprintf(path, size, "%.*s/%s", folder, slash ? csv_path : ".",
+			 LINEARITY_NAME);
 
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+	return n < 0 || (size_t)n >= size ? -1 : 0;
 }
 
 /* What the linearity check found, written out once the run succeeded. */
@@ -136,14 +140,14 @@ static int linearity_ok(const struct linearity *lin)
 
 /*
  * Only a run that writes its CSV to a regular file (as bench/run does)
- * updates bench/results: a run by hand to standard output or /dev/null
- * leaves the results alone.
+ * writes the linearity file beside it: a run by hand to standard output or
+ * /dev/null writes nothing else either.
  */
 static int writes_results(const char *csv_path)
 {
 	struct stat st;
 
-	if (strcmp(csv_path, "-") == 0 || !is_directory("bench/results"))
+	if (strcmp(csv_path, "-") == 0)
 		return 0;
 	return stat(csv_path, &st) == 0 && S_ISREG(st.st_mode);
 }
@@ -151,7 +155,7 @@ static int writes_results(const char *csv_path)
 static int save_linearity(const struct bench_config *cfg,
 			  const struct linearity *lin)
 {
-	char json[256];
+	char json[256], path[4096];
 
 	snprintf(json, sizeof(json),
 		 "{\"ratio\": %.4f, \"size_bytes\": %zu, \"iters\": %llu, "
@@ -160,9 +164,14 @@ static int save_linearity(const struct bench_config *cfg,
 		 lin->samples, linearity_ok(lin) ? "true" : "false");
 	if (!writes_results(cfg->csv_path))
 		return 0;
-	if (write_atomically(LINEARITY_PATH, json) < 0) {
-		fprintf(stderr, "%s: cannot write %s: %s\n", cfg->bench,
-			LINEARITY_PATH, strerror(errno));
+	if (linearity_path(cfg->csv_path, path, sizeof(path)) < 0) {
+		fprintf(stderr, "%s: %s: the folder's name is too long\n",
+			cfg->bench, cfg->csv_path);
+		return -1;
+	}
+	if (write_atomically(path, json) < 0) {
+		fprintf(stderr, "%s: cannot write %s: %s\n", cfg->bench, path,
+			strerror(errno));
 		return -1;
 	}
 	return 0;

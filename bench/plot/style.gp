@@ -5,6 +5,13 @@
 #   results   the folder of CSV files
 #   subtitle  machine, date and commit, printed under the title
 #   knees     measured cache knees in bytes, separated by spaces ('' if none)
+# No string from a results file is ever part of a gnuplot command: gnuplot
+# runs in bench/run's temporary folder, so out and results are fixed short
+# names there ('in' links to the results); subtitle and knees come from
+# tools/results.py (plain text with enhanced-text markup escaped; numbers)
+# and are handed over as string literals with their quotes doubled. Read
+# data only with plot/stats from csv(...), never through a shell command
+# built from a value.
 
 if (term eq 'png') {
 	set terminal pngcairo size 1600,900 enhanced font 'DejaVu Sans,24' linewidth 2
