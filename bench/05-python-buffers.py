@@ -37,14 +37,17 @@ from itertools import repeat
 
 import workbench
 
+sys.dont_write_bytecode = True  # importing results.py leaves no __pycache__ in tools/
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+from results import COLUMNS  # noqa: E402
+
 BENCH = "05-python-buffers"
 DEFAULT_SIZES = "64,256,1K,4K,16K,64K,256K,1M,4M,16M,64M,256M"
 QUICK_SIZES = "64,256,1K,4K,16K,64K,256K,1M,4M,16M"
 MAX_SIZES = 64
 SAMPLES = 11
 MIN_BATCH_NS = 5_000_000
-SCHEMA = ("bench,variant,size_bytes,param,samples,iters,min_ns,p25_ns,"
-          "median_ns,p75_ns,max_ns,cv,gbps,extra_bytes,minflt")
+SCHEMA = ",".join(COLUMNS)  # tools/results.py: the one Python definition
 PAGE = os.sysconf("SC_PAGESIZE")
 
 temp_path = None

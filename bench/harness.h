@@ -49,7 +49,7 @@
 /*
  * The CSV's header, the schema every results file has: one row per variant
  * at one size and param. This is the C definition; the Python, shell and
- * gnuplot ones (tools/results.py or bench/05-python-buffers.py,
+ * gnuplot ones (COLUMNS in tools/results.py,
  * bench/schema.sh, bench/plot/style.gp) must say the same, which
  * tests/test_schema checks.
  */

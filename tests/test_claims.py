@@ -17,8 +17,10 @@ import traceback
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CLAIMS = os.path.join(ROOT, "tools", "claims")
 QUOTES = os.path.join(ROOT, "tools", "quotes")
-HEADER = ("bench,variant,size_bytes,param,samples,iters,min_ns,p25_ns,median_ns,p75_ns,"
-          "max_ns,cv,gbps,extra_bytes,minflt")
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+from results import COLUMNS  # noqa: E402  (the schema's one Python definition)
+HEADER = ",".join(COLUMNS)
 TESTS = []
 
 

@@ -3,8 +3,9 @@
 
 The schema of a results file is defined once for C (BENCH_CSV_HEADER in
 bench/harness.h), once for the shell (bench/schema.sh), once for gnuplot (the
-column names of bench/plot/style.gp) and in the Python programs that write or
-read results. Each definition is read here as text, never run, and compared
+column names of bench/plot/style.gp) and once for Python (COLUMNS in
+tools/results.py, which the benchmark of lesson 05, tools/claims and the
+tests import). Each definition is read here as text, never run, and compared
 with the C one; the plot scripts must use the names, not column numbers, for
 the CSV. Ends with "N passed, N failed".
 """
@@ -56,7 +57,7 @@ def python_headers():
     """Every Python tuple or string named SCHEMA, HEADER or COLUMNS that holds
     the first three columns: (path, header)."""
     out = []
-    paths = ["bench/05-python-buffers.py", "tools/claims", "tools/results.py",
+    paths = ["tools/results.py", "bench/05-python-buffers.py", "tools/claims",
              "tests/test_claims.py"]
     for path in paths:
         if not os.path.exists(os.path.join(ROOT, path)):
@@ -77,7 +78,8 @@ def main():
     check(shell_header() == c, "bench/schema.sh says what harness.h says")
     check(gnuplot_header() == c, "bench/plot/style.gp names the columns in harness.h's order")
     pys = python_headers()
-    check(len(pys) > 0, "a Python definition of the schema exists")
+    check([where for where, _ in pys] == ["tools/results.py COLUMNS"],
+          "tools/results.py is the one Python definition of the schema")
     for where, header in pys:
         check(header == c, f"{where} says what harness.h says")
     for gp in sorted(glob.glob(os.path.join(ROOT, "bench/plot/[0-9][0-9]-*.gp"))):
