@@ -114,6 +114,10 @@ $(BUILD)/tests/%: $(BUILD)/unit/tests/%.o $(UNIT_OBJ)
 # Per lesson: the demo, its AddressSanitizer twin, its test against the
 # solution, and the learner's check against exercise.c.
 define LESSON_RULES
+# The lesson's id, stated once: its folder's name (demo.h, harness.h).
+$(BUILD)/obj/lessons/$(1)/$(1).o $(BUILD)/asan/lessons/$(1)/$(1).o \
+$(BUILD)/obj/bench/$(1).o: CPPFLAGS += -DLESSON_ID='"$(1)"'
+
 $(BUILD)/lessons/$(1)/$(1): $(BUILD)/obj/lessons/$(1)/$(1).o $(HARNESS_OBJ) $(LIB_OBJ)
 	$$(call say,LD,$$@)
 	@mkdir -p $$(@D)

@@ -309,7 +309,7 @@ int main(int argc, char **argv)
 	struct bench_run *run;
 	struct linearity lin = { 0 };
 
-	bench_parse_args(&cfg, argc, argv, "00-honest-timing", "64K,1M,16M",
+	bench_parse_args(&cfg, argc, argv, LESSON_ID, "64K,1M,16M",
 			 "64K,1M,16M");
 	if (!sizes_fit(&cfg))
 		return 1;

@@ -62,7 +62,7 @@ int main(int argc, char **argv)
 	unsigned char *src;
 	size_t biggest;
 
-	bench_parse_args(&cfg, argc, argv, "01-photocopy", DEFAULT_SIZES,
+	bench_parse_args(&cfg, argc, argv, LESSON_ID, DEFAULT_SIZES,
 			 QUICK_SIZES);
 	/* The source and two copies must fit at the largest size. */
 	if (bench_check_memory(&cfg, 3) < 0)
@@ -70,7 +70,7 @@ int main(int argc, char **argv)
 	biggest = bench_largest_size(&cfg);
 	src = bench_alloc(biggest);
 	if (!src) {
-		fprintf(stderr, "01-photocopy: allocating the source: %s\n",
+		fprintf(stderr, LESSON_ID ": allocating the source: %s\n",
 			strerror(errno));
 		return 1;
 	}

@@ -119,7 +119,7 @@ int main(int argc, char **argv)
 	size_t nlens, sweep_size;
 	int skip_default;
 
-	bench_parse_args(&cfg, argc, argv, "02-views", default_sizes,
+	bench_parse_args(&cfg, argc, argv, LESSON_ID, default_sizes,
 			 quick_sizes);
 	/* The text, and copies of its fields with malloc's overhead: 2.3 times
 	 * the text with 32-byte fields, and more for short fields, which the

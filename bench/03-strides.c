@@ -235,7 +235,7 @@ static int compare_products(struct bench_run *run, size_t n, const double *a,
 				       shape) < 0 ||
 	    strideview_init_contiguous(&col.b, b, bytes, sizeof(double), 2,
 				       shape) < 0) {
-		fprintf(stderr, "03-strides: a %zu x %zu matrix view: %s\n", n,
+		fprintf(stderr, LESSON_ID ": a %zu x %zu matrix view: %s\n", n,
 			n, strerror(errno));
 		return -1;
 	}
@@ -252,7 +252,7 @@ static int measure_matmul(struct bench_run *run, size_t n)
 	int status = -1;
 
 	if (n < BAND_ROWS) {
-		fprintf(stderr, "03-strides: N = %zu: a band has %zu rows, "
+		fprintf(stderr, LESSON_ID ": N = %zu: a band has %zu rows, "
 			"so N must be at least that\n", n, BAND_ROWS);
 		return -1;
 	}
@@ -263,7 +263,7 @@ static int measure_matmul(struct bench_run *run, size_t n)
 	if (a && b && c1 && c2)
 		status = compare_products(run, n, a, b, c1, c2);
 	else
-		fprintf(stderr, "03-strides: four %zu x %zu matrices: %s\n", n,
+		fprintf(stderr, LESSON_ID ": four %zu x %zu matrices: %s\n", n,
 			n, strerror(errno));
 	bench_free(c2, bytes);
 	bench_free(c1, bytes);
@@ -297,7 +297,7 @@ int main(int argc, char **argv)
 	unsigned char *buf;
 	size_t steps;
 
-	bench_parse_args(&cfg, argc, argv, "03-strides", "256,512,1000,1024",
+	bench_parse_args(&cfg, argc, argv, LESSON_ID, "256,512,1000,1024",
 			 "1024");
 	if (bench_check_bytes(&cfg, "the run, with five matrices of the "
 			      "largest size,", sweep_bytes(&cfg)) < 0)
@@ -307,7 +307,7 @@ int main(int argc, char **argv)
 		cfg.nsizes;
 	buf = bench_alloc(BUFFER_BYTES);
 	if (!buf) {
-		fprintf(stderr, "03-strides: a buffer of 256 MiB: %s\n",
+		fprintf(stderr, LESSON_ID ": a buffer of 256 MiB: %s\n",
 			strerror(errno));
 		return 1;
 	}

@@ -488,7 +488,7 @@ int main(int argc, char **argv)
 	size_t steps = 0;
 	int cold_ok = 1;
 
-	bench_parse_args(&cfg, argc, argv, "04-mmap",
+	bench_parse_args(&cfg, argc, argv, LESSON_ID,
 			 "4K,16K,64K,256K,512K,1M,2M,4M,16M,64M,256M,1G",
 			 "4K,256K,4M,64M");
 	for (size_t i = 0; i < cfg.nsizes; i++)

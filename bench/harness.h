@@ -11,8 +11,9 @@
  *   - runs one warm-up batch, then at least 11 timed batches per variant,
  *     interleaved (copy, view, copy, view, ...) so that a noisy neighbour on
  *     a shared machine slows both ways alike;
- *   - reports min, p25, median, p75, max, mean and cv of the time per
- *     operation; the median is the headline;
+ *   - computes min, p25, median, p75, max, mean and cv of the time per
+ *     operation (the CSV has all of them but the mean); the median is the
+ *     headline;
  *   - checks that every variant that reads the data returns the same
  *     checksum, and stops the program if they disagree;
  *   - counts minor page faults per operation and warns when timed batches
@@ -23,10 +24,13 @@
  * The life of a benchmark program:
  *
  *	struct bench_config cfg;
- *	bench_parse_args(&cfg, argc, argv, "01-photocopy", "64,256,...", "...");
+ *	bench_parse_args(&cfg, argc, argv, LESSON_ID, "64,256,...", "...");
  *	struct bench_run *run = bench_open(&cfg, steps);
  *	for each size: bench_measure(run, size, "", variants, n, NULL);
  *	return bench_close(run);
+ *
+ * LESSON_ID, the lesson's folder name ("01-photocopy"), is defined by the
+ * Makefile when it compiles bench/NN-name.c, so the id is written once.
  *
  * Errors: bench_parse_args exits with status 2 and a usage line on bad
  * arguments; the other functions print one line "bench: what: why" and

@@ -35,14 +35,15 @@ static size_t npending;
 
 static _Noreturn void usage(int status)
 {
-	fprintf(status ? stderr : stdout, "usage: %s [--trap | --predict]\n",
-		prog);
+	fprintf(status ? stderr : stdout,
+		"usage: %s [--trap | --predict | --trap-kind]\n", prog);
 	exit(status);
 }
 
 struct demo_args demo_parse_args(int argc, char **argv)
 {
-	struct demo_args args = { .trap = false, .predict = false };
+	struct demo_args args = { .trap = false, .predict = false,
+				  .trap_kind = false };
 	const char *slash = argc > 0 ? strrchr(argv[0], '/') : NULL;
 
 	if (argc > 0)
@@ -52,6 +53,8 @@ struct demo_args demo_parse_args(int argc, char **argv)
 			args.trap = true;
 		} else if (strcmp(argv[i], "--predict") == 0) {
 			args.predict = true;
+		} else if (strcmp(argv[i], "--trap-kind") == 0) {
+			args.trap_kind = true;
 		} else if (strcmp(argv[i], "--help") == 0) {
 			usage(0);
 		} else {
@@ -60,12 +63,37 @@ struct demo_args demo_parse_args(int argc, char **argv)
 			usage(2);
 		}
 	}
-	if (args.trap && args.predict) {
-		fprintf(stderr, "%s: --trap and --predict do not go together\n",
-			prog);
+	if (args.trap + args.predict + args.trap_kind > 1) {
+		fprintf(stderr, "%s: --trap, --predict and --trap-kind do not "
+			"go together\n", prog);
 		usage(2);
 	}
 	return args;
+}
+
+int demo_main(int argc, char **argv, const struct demo *d)
+{
+	struct demo_args args = demo_parse_args(argc, argv);
+
+	if (args.trap_kind) {
+		puts(d->trap_kind ? d->trap_kind : "none");
+		return 0;
+	}
+	if (args.predict)
+		return demo_predict_only(d->questions, d->nquestions);
+	if (!args.trap)
+		return d->run();
+	if (!d->trap) {
+		puts(d->trap_what);
+		return 0;
+	}
+	if (d->trap_kind && !demo_has_address_sanitizer()) {
+		printf("%s That is undefined behaviour, so it only runs\n"
+		       "under AddressSanitizer: make trap-%.2s\n", d->trap_what,
+		       d->lesson);
+		return 0;
+	}
+	return d->trap();
 }
 
 bool demo_is_interactive(void)

@@ -19,8 +19,23 @@
  * Every demo takes the same arguments: none (run the lesson), --trap (run
  * the lesson's trap, for the AddressSanitizer build), --predict (ask the
  * lesson's questions and keep the guesses, without measuring: `make
- * predict-NN`), --help. Anything else is a usage error: a usage line and
- * exit status 2.
+ * predict-NN`), --trap-kind (print what AddressSanitizer reports for the
+ * trap, or "none", so that a test can ask the program instead of keeping a
+ * list), --help. Anything else is a usage error: a usage line and exit
+ * status 2. A demo's main is one call, which does all of that:
+ *
+ *	int main(int argc, char **argv)
+ *	{
+ *		return demo_main(argc, argv, &(struct demo){
+ *			.lesson = LESSON_ID, .run = run_lesson,
+ *			.questions = predictions, .nquestions = 3,
+ *			.trap = trap, .trap_kind = "heap-use-after-free",
+ *			.trap_what = "The trap reads freed memory.",
+ *		});
+ *	}
+ *
+ * LESSON_ID ("01-photocopy") comes from the Makefile, which knows the
+ * lesson's folder: the lesson's id is written nowhere else.
  */
 #ifndef DEMO_H
 #define DEMO_H
@@ -30,12 +45,40 @@
 
 /* What the command line asked for. */
 struct demo_args {
-	bool trap;    /* --trap */
-	bool predict; /* --predict */
+	bool trap;      /* --trap */
+	bool predict;   /* --predict */
+	bool trap_kind; /* --trap-kind */
 };
 
 /* Parse argv; prints usage and exits (0 for --help, 2 for anything wrong). */
 struct demo_args demo_parse_args(int argc, char **argv);
+
+struct demo_question;
+
+/* A lesson's demo, as demo_main runs it. Only lesson and run are required. */
+struct demo {
+	const char *lesson;	/* LESSON_ID: "01-photocopy" */
+	int (*run)(void);	/* the lesson; returns main's exit status */
+	const struct demo_question *const *questions;	/* for --predict */
+	size_t nquestions;
+	int (*trap)(void);	/* --trap; NULL when the lesson has none */
+	/*
+	 * What AddressSanitizer reports when the trap runs ("heap-use-after-
+	 * free"), or NULL when the trap is not a memory error (or there is no
+	 * trap). With a kind, the trap runs only in the AddressSanitizer build
+	 * (`make trap-NN`): it is undefined behaviour anywhere else.
+	 */
+	const char *trap_kind;
+	/* One sentence on what the trap does; printed where it cannot run, or
+	 * instead of it when there is none. */
+	const char *trap_what;
+};
+
+/*
+ * Parse the arguments and do what they ask (see above): d->run for none,
+ * the trap, the questions, the trap's kind. Returns main's exit status.
+ */
+int demo_main(int argc, char **argv, const struct demo *d);
 
 /* Print "Step n: title" with a blank line before it, after the pause. */
 void demo_step(const char *title);

@@ -545,33 +545,52 @@ static void lessons_without_sanitizer_decline_the_trap(void **state)
 	cases_per_lesson++;
 }
 
-/* Lessons whose trap is a memory error that AddressSanitizer must catch. */
-static const struct {
-	const char *lesson;
-	const char *report;
-} traps[] = {
-	{ "01-photocopy", "heap-use-after-free" },
-	{ "02-views", "heap-use-after-free" },
-	{ "03-strides", "heap-buffer-overflow" },
-	{ "05-python-buffers", "heap-use-after-free" },
-};
+/*
+ * What a lesson's trap provokes, as the program itself says (--trap-kind):
+ * AddressSanitizer's name for it ("heap-use-after-free"), or "none". The
+ * kind is written to stderr by a /bin/sh that runs the program with its
+ * stdout there; the path is sh's $0, an argument, never code.
+ */
+static void trap_kind(const char *prog, char *kind, size_t len)
+{
+	char *argv[] = { "/bin/sh", "-c", "exec \"$0\" --trap-kind >&2",
+			 (char *)prog, NULL };
+	struct outcome o;
 
+	run(argv, &o);
+	if (!o.exited || o.status != 0 || strlen(o.err) < 2)
+		fail_msg("%s --trap-kind: want the trap's kind, got status %d "
+			 "signal %d:\n%s", prog, o.status, o.signal, o.err);
+	o.err[strcspn(o.err, "\n")] = '\0';
+	snprintf(kind, len, "%s", o.err);
+}
+
+/* Each lesson whose trap has a kind: its AddressSanitizer twin reports it. */
 static void address_sanitizer_catches_each_trap(void **state)
 {
+	char progs[MAX_PROGRAMS][512];
+	size_t n = find_programs(BUILD_DIR "/lessons", 1, progs), caught = 0;
+
 	(void)state;
-	for (size_t i = 0; i < sizeof(traps) / sizeof(traps[0]); i++) {
-		char path[512];
+	for (size_t i = 0; i < n; i++) {
+		const char *name = strrchr(progs[i], '/') + 1;
+		char path[512], kind[64];
 		struct outcome o;
 		char *argv[] = { path, "--trap", NULL };
 
+		trap_kind(progs[i], kind, sizeof(kind));
+		if (strcmp(kind, "none") == 0)
+			continue;
 		snprintf(path, sizeof(path), BUILD_DIR "/asan/lessons/%s/%s",
-			 traps[i].lesson, traps[i].lesson);
+			 name, name);
 		run(argv, &o);
-		if (!o.exited || o.status == 0 || !strstr(o.err, traps[i].report))
+		if (!o.exited || o.status == 0 || !strstr(o.err, kind))
 			fail_msg("%s --trap: want AddressSanitizer's %s, got status "
-				 "%d signal %d:\n%s", path, traps[i].report,
-				 o.status, o.signal, o.err);
+				 "%d signal %d:\n%s", path, kind, o.status,
+				 o.signal, o.err);
+		caught++;
 	}
+	assert_true(caught >= 1);
 }
 
 /* How many bad inputs each program was given (the issue asks for the count). */

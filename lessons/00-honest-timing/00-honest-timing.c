@@ -74,7 +74,7 @@ extern char **environ;
 /* One line "00-honest-timing: what failed: reason", then exit status 1. */
 static _Noreturn void fail(const char *what, const char *reason)
 {
-	fprintf(stderr, "00-honest-timing: %s: %s\n", what, reason);
+	fprintf(stderr, LESSON_ID ": %s: %s\n", what, reason);
 	exit(1);
 }
 
@@ -668,19 +668,10 @@ static void noise(const void *src)
 	print_interleaved(&r[0], &r[1]);
 }
 
-int main(int argc, char **argv)
+static int run_lesson(void)
 {
-	struct demo_args args = demo_parse_args(argc, argv);
 	void *src;
 
-	if (args.trap) {
-		printf("Lesson 00 has no memory trap: its traps are the six "
-		       "pitfalls it shows.\n");
-		return 0;
-	}
-	if (args.predict)
-		return demo_predict_only(predictions, sizeof(predictions) /
-						      sizeof(predictions[0]));
 	setvbuf(stdout, NULL, _IOLBF, 0);	/* keep in step with stderr */
 	src = bench_alloc(LARGE);
 	if (!src)
@@ -705,4 +696,15 @@ int main(int argc, char **argv)
 	noise(src);
 	bench_free(src, LARGE);
 	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	return demo_main(argc, argv, &(struct demo){
+		.lesson = LESSON_ID, .run = run_lesson,
+		.questions = predictions,
+		.nquestions = sizeof(predictions) / sizeof(predictions[0]),
+		.trap_what = "Lesson 00 has no memory trap: its traps are the six "
+			     "pitfalls it shows.",
+	});
 }

@@ -221,7 +221,7 @@ static void google_doc(unsigned char *report)
 	size_t at = 10 * PAGE + 5;	/* page 210, byte 5 */
 
 	if (!copy) {
-		perror("01-photocopy: malloc");
+		perror(LESSON_ID ": malloc");
 		exit(1);
 	}
 	byteview_copy(copy, view);
@@ -261,13 +261,13 @@ static int where_copying_wins(void)
 }
 
 /* The trap: the owner frees the report; the colleague reads anyway. */
-static void trap(void)
+static int trap(void)
 {
 	unsigned char *report = malloc(PAGES * PAGE);
 
 	if (!report) {
-		perror("01-photocopy: malloc");
-		exit(1);
+		perror(LESSON_ID ": malloc");
+		return 1;
 	}
 	write_report(report, PAGES);
 	colleague = byteview_make(report + 199 * PAGE, 51 * PAGE);
@@ -279,6 +279,7 @@ static void trap(void)
 	free(report);
 	printf("read '%c': AddressSanitizer did not stop this read\n",
 	       colleague.data[0]);
+	return 1;
 }
 
 /* Steps 1 to 5 on the report; -1 with errno if a measurement failed. */
@@ -313,26 +314,13 @@ static int run_steps(unsigned char *report)
 	return where_copying_wins();
 }
 
-int main(int argc, char **argv)
+/* The lesson: the report, and steps 1 to 5 on it. */
+static int run_lesson(void)
 {
-	struct demo_args args = demo_parse_args(argc, argv);
-	unsigned char *report;
+	unsigned char *report = malloc(PAGES * PAGE);
 
-	if (args.trap) {
-		if (!demo_has_address_sanitizer()) {
-			puts("The trap reads freed memory. That is undefined behaviour,\n"
-			     "so it only runs under AddressSanitizer: make trap-01");
-			return 0;
-		}
-		trap();
-		return 0;
-	}
-	if (args.predict)
-		return demo_predict_only(predictions, sizeof(predictions) /
-						      sizeof(predictions[0]));
-	report = malloc(PAGES * PAGE);
 	if (!report) {
-		perror("01-photocopy: malloc");
+		perror(LESSON_ID ": malloc");
 		return 1;
 	}
 	write_report(report, PAGES);
@@ -341,13 +329,25 @@ int main(int argc, char **argv)
 	       "Your colleague needs pages 200 to 250: 51 pages, %zu bytes.\n",
 	       PAGES, PAGE, (void *)report, 51 * PAGE);
 	if (run_steps(report) < 0) {
-		perror("01-photocopy: measuring");
+		perror(LESSON_ID ": measuring");
 		free(report);
 		return 1;
 	}
-	printf("\nThe plots: plots/01-photocopy-time.png, plots/01-photocopy-bandwidth.png,\n"
-	       "           plots/01-photocopy-memory.png (make bench draws them)\n"
-	       "The trap:  make trap-01\n");
+	printf("\nThe plots: plots/" LESSON_ID "-time.png, plots/" LESSON_ID
+	       "-bandwidth.png,\n"
+	       "           plots/" LESSON_ID "-memory.png (make bench draws them)\n"
+	       "The trap:  make trap-%.2s\n", LESSON_ID);
 	free(report);
 	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	return demo_main(argc, argv, &(struct demo){
+		.lesson = LESSON_ID, .run = run_lesson,
+		.questions = predictions,
+		.nquestions = sizeof(predictions) / sizeof(predictions[0]),
+		.trap = trap, .trap_kind = "heap-use-after-free",
+		.trap_what = "The trap reads freed memory.",
+	});
 }

@@ -36,7 +36,7 @@
 #define BIG_TEXT_SIZE ((size_t)64 << 20)
 #define FIELD_LEN 32
 
-static const char *prog = "02-views";
+static const char *prog = LESSON_ID;
 
 /* The predictions of steps 1 and 3 (README.md, "Predict"). */
 static const struct demo_question predict_time = {
@@ -314,7 +314,7 @@ static void overlapping_ranges(void)
 /* --- The trap ---------------------------------------------------------------------------- */
 
 /* The view outlives the buffer realloc moved: a read of freed memory. */
-static void trap(void)
+static int trap(void)
 {
 	struct byteview line;
 	unsigned char *buf = small_text(&line), *grown;
@@ -329,6 +329,7 @@ static void trap(void)
 	printf("read '%c': AddressSanitizer did not stop this read\n",
 	       byteview_at(line, 0));
 	free(grown);
+	return 1;
 }
 
 /* How much of the first record fits a 100-column line beside "  " and "...". */
@@ -339,24 +340,11 @@ static size_t first_line_shown(struct byteview text)
 	return len < 90 ? len : 90;
 }
 
-int main(int argc, char **argv)
+static int run_lesson(void)
 {
-	struct demo_args args = demo_parse_args(argc, argv);
 	struct lesson l;
 	char a[32];
 
-	if (args.trap) {
-		if (!demo_has_address_sanitizer()) {
-			puts("The trap reads memory that realloc freed. That is undefined\n"
-			     "behaviour, so it only runs under AddressSanitizer: make trap-02");
-			return 0;
-		}
-		trap();
-		return 0;
-	}
-	if (args.predict)
-		return demo_predict_only(predictions, sizeof(predictions) /
-						      sizeof(predictions[0]));
 	lesson_make(&l);
 	printf("Lesson 02: photocopy every field, or keep views into the text?\n\n"
 	       "The text: %s of CSV at %p, %zu records of %d fields,\n"
@@ -378,7 +366,18 @@ int main(int argc, char **argv)
 	realloc_moves_the_text();
 	demo_step("overlapping ranges: memcpy or memmove");
 	overlapping_ranges();
-	printf("\nThe plots: plots/02-views-*.png (make bench)\n"
-	       "The trap:  make trap-02\n");
+	printf("\nThe plots: plots/" LESSON_ID "-*.png (make bench)\n"
+	       "The trap:  make trap-%.2s\n", LESSON_ID);
 	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	return demo_main(argc, argv, &(struct demo){
+		.lesson = LESSON_ID, .run = run_lesson,
+		.questions = predictions,
+		.nquestions = sizeof(predictions) / sizeof(predictions[0]),
+		.trap = trap, .trap_kind = "heap-use-after-free",
+		.trap_what = "The trap reads memory that realloc freed.",
+	});
 }

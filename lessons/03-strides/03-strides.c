@@ -365,7 +365,7 @@ static int matrix_product(unsigned char *big)
  * is given (only strideview_init checks), so the fifth item is read from
  * past the end.
  */
-static void trap(void)
+static int trap(void)
 {
 	int64_t *heap = malloc(sizeof(grid));
 	struct strideview col = { .itemsize = 8, .ndim = 1,
@@ -374,8 +374,8 @@ static void trap(void)
 	int64_t sum = 0;
 
 	if (!heap) {
-		perror("03-strides: malloc");
-		exit(1);
+		perror(LESSON_ID ": malloc");
+		return 1;
 	}
 	memset(heap, 0, sizeof(grid));
 	col.data = (const unsigned char *)heap + 3 * 8;
@@ -392,6 +392,7 @@ static void trap(void)
 	printf("sum %lld: AddressSanitizer did not stop this read\n",
 	       (long long)sum);
 	free(heap);
+	return 1;
 }
 
 static int measured_steps(void)
@@ -422,22 +423,8 @@ out_free:
 	return status;
 }
 
-int main(int argc, char **argv)
+static int run_lesson(void)
 {
-	struct demo_args args = demo_parse_args(argc, argv);
-
-	if (args.trap) {
-		if (!demo_has_address_sanitizer()) {
-			puts("The trap reads past the end of a buffer. That is undefined\n"
-			     "behaviour, so it only runs under AddressSanitizer: make trap-03");
-			return 0;
-		}
-		trap();
-		return 0;
-	}
-	if (args.predict)
-		return demo_predict_only(predictions, sizeof(predictions) /
-						      sizeof(predictions[0]));
 	printf("Lesson 03: read every third page, a column, or backwards, "
 	       "without a copy.\n");
 	demo_step("one buffer, six views");
@@ -454,7 +441,18 @@ int main(int argc, char **argv)
 		goto out_fail;
 	return 0;
 out_fail:
-	fprintf(stderr, "03-strides: a step failed: %s\n",
+	fprintf(stderr, LESSON_ID ": a step failed: %s\n",
 		strerror(errno ? errno : ENOMEM));
 	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	return demo_main(argc, argv, &(struct demo){
+		.lesson = LESSON_ID, .run = run_lesson,
+		.questions = predictions,
+		.nquestions = sizeof(predictions) / sizeof(predictions[0]),
+		.trap = trap, .trap_kind = "heap-buffer-overflow",
+		.trap_what = "The trap reads past the end of a buffer.",
+	});
 }
