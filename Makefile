@@ -342,3 +342,22 @@ asm-00: $(ASM_00) ## lesson 00: what the compiler made of the copy nobody reads
 	@awk '/^(copy_nobody_reads|copy_kept):/ { f = $$1; print "\n" f; next } \
 	      f && /^[ \t]*\.size/ { f = "" } \
 	      f && /^\t(call|jmp)[a-z]*\t[^.]|^\tret/ { print "   " $$0 }' $<
+
+# --- Lesson 07: the rings under ThreadSanitizer ------------------------------
+# The tests run lesson 07's rings across two processes, where no sanitizer
+# can see both sides; tests/tsan_rings.c runs the same push and pop in two
+# threads of one process, built with -fsanitize=thread.
+
+TSAN_07 = $(BUILD)/tsan/tsan_rings
+TSAN_07_SRC = tests/tsan_rings.c src/shmring.c src/peer.c src/measure.c \
+              lessons/07-shared-memory/solution.c
+
+$(TSAN_07): $(TSAN_07_SRC) src/shmring.h src/peer.h lessons/07-shared-memory/exercise.h
+	$(call say,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(filter-out -MMD -MP,$(CPPFLAGS)) $(WARN) -fsanitize=thread -g -O1 \
+		-o $@ $(TSAN_07_SRC) -lpthread
+
+.PHONY: tsan
+tsan: $(TSAN_07) ## lesson 07's rings in two threads, under ThreadSanitizer
+	@$<
