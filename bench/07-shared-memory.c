@@ -41,7 +41,8 @@
  * holds (its buffer for pipe and socket, the region for memfd and ring):
  * the consumer's receive buffer as the consumer measured it, plus what
  * grew in this process. The kernel's pipe and socket buffers are not
- * counted (64 KiB for a pipe here, about 200 KiB for a socket).
+ * counted (a pipe holds 64 KiB, pipe(7); a socket's send buffer starts at
+ * net.core.wmem_default, 212992 bytes here).
  *
  * On a loaded 2-core machine the ring is noisy: each side spins while the
  * ring is empty or full, and when the other process is not running it

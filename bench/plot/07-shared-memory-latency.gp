@@ -12,7 +12,7 @@ us(col) = column(col) / 1e3
 p99(v) = is(v) && strstrt(strcol(4), 'p99_ns=') == 1 ? real(substr(strcol(4), 8, strlen(strcol(4)))) / 1e3 : NaN
 
 set xlabel 'size of the message (one message, one 8-byte answer)'
-set title heading('A round trip: the ring answers first; a fresh region per message is slowest')
+set title heading('One message and its answer: a fresh region per message is the slowest way')
 set ylabel 'round trip, microseconds'
 set logscale y 10
 set key top left width 1 samplen 2 font ",18" maxrows 3
