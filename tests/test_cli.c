@@ -554,6 +554,7 @@ static const struct {
 	{ "02-views", "heap-use-after-free" },
 	{ "03-strides", "heap-buffer-overflow" },
 	{ "05-python-buffers", "heap-use-after-free" },
+	{ "07-shared-memory", "heap-buffer-overflow" },
 };
 
 static void address_sanitizer_catches_each_trap(void **state)
