@@ -51,6 +51,27 @@
 
 static const char *prog = "07-shared-memory";
 
+/* The predictions of steps 1, 2, 3 and 5 (README.md, "Predict"). */
+static const struct demo_question predict_large = {
+	"07", "pipe-vs-memfd-1m", DEMO_RATIO,
+	"1 MiB messages: how many times longer does a pipe take than a memfd region?"
+};
+static const struct demo_question predict_small = {
+	"07", "pipe-vs-ring-64b", DEMO_RATIO,
+	"64-byte messages: how many times longer does a pipe take than the ring?"
+};
+static const struct demo_question predict_sharing = {
+	"07", "one-line-vs-cached-cursors", DEMO_RATIO,
+	"cursors on one 64-byte line against apart and cached: how many times longer?"
+};
+static const struct demo_question predict_oneoff = {
+	"07", "fresh-region-vs-pipe-4k", DEMO_RATIO,
+	"one 4 KiB message: how many times longer does a fresh region take than a pipe?"
+};
+static const struct demo_question *const predictions[] = {
+	&predict_large, &predict_small, &predict_sharing, &predict_oneoff,
+};
+
 static _Noreturn void die(const char *what)
 {
 	fprintf(stderr, "%s: %s: %s\n", prog, what, strerror(errno));
@@ -161,9 +182,9 @@ static void step_large(const unsigned char *msg)
 
 	demo_step("a 1 MiB message to another process: photocopied through "
 		  "the kernel, or handed over");
-	demo_predict("how many times faster than a pipe is a memfd region "
-		     "both processes map, for 1 MiB messages?");
+	demo_predict(&predict_large);
 	four_ways(msg, LARGE, r);
+	demo_score(&predict_large, ratio(&r[0], &r[2]));
 	printf("  memfd against pipe: %.1fx; ring against pipe: %.1fx\n",
 	       ratio(&r[0], &r[2]), ratio(&r[0], &r[3]));
 	conclude(&r[2], &r[0], "the pipe copies every byte twice (into the "
@@ -176,9 +197,10 @@ static void step_small(const unsigned char *msg)
 
 	demo_step("64-byte messages: now the price is the system call, not "
 		  "the copy");
-	demo_predict("memfd still sends 16 bytes through a socket per message: "
-		     "is it faster than a pipe at 64 B? And the ring?");
+	printf("  (memfd still sends 16 bytes through a socket per message.)\n");
+	demo_predict(&predict_small);
 	four_ways(msg, SMALL, r);
+	demo_score(&predict_small, ratio(&r[0], &r[3]));
 	printf("  ring against pipe: %.1fx; memfd against pipe: %.2fx\n",
 	       ratio(&r[0], &r[3]), ratio(&r[0], &r[2]));
 	conclude(&r[3], &r[0], "the ring wins by making no system call per "
@@ -192,8 +214,7 @@ static void step_false_sharing(const unsigned char *msg)
 	struct bench_result r[3];
 
 	demo_step("false sharing: where the ring's two cursors sit");
-	demo_predict("cursors on one 64-byte line, 128 bytes apart, or apart "
-		     "and cached: how much does each step gain?");
+	demo_predict(&predict_sharing);
 	for (int i = 0; i < 3; i++)
 		jobs[i] = (struct ipcway_job){ .kind = IPCWAY_RING,
 					       .mode = IPCWAY_STREAM,
@@ -209,6 +230,7 @@ static void step_false_sharing(const unsigned char *msg)
 	}
 	printf("  padded against one line: %.2fx; cached against padded: %.2fx\n",
 	       ratio(&r[0], &r[1]), ratio(&r[1], &r[2]));
+	demo_score(&predict_sharing, ratio(&r[0], &r[2]));
 	if (clearly_faster(&r[2], &r[0]) && clearly_faster(&r[2], &r[1]))
 		demo_explain("each side reading the other's line only when it "
 			     "must is what pays most");
@@ -312,8 +334,8 @@ static double median_round_trip(enum ipcway_kind kind, const unsigned char *msg,
 static void step_oneoff(const unsigned char *msg)
 {
 	demo_step("where copying wins: one message, once");
-	demo_predict("one 4 KiB message, answered: a pipe, or a fresh region "
-		     "(create, fill, hand over, map, read, unmap)?");
+	printf("  A fresh region: create, fill, hand over, map, read, unmap.\n");
+	demo_predict(&predict_oneoff);
 	static const size_t sizes[] = { 64, 4096, 65536 };
 
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
@@ -470,6 +492,9 @@ int main(int argc, char **argv)
 		trap();
 		return 0;
 	}
+	if (args.predict)
+		return demo_predict_only(predictions, sizeof(predictions) /
+						      sizeof(predictions[0]));
 	printf("Lesson 07: the Google Doc across processes: shared memory "
 	       "instead of messages\n");
 	/* From mmap, not malloc: the consumers are forks of this process,
