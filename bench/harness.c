@@ -581,3 +581,16 @@ int bench_measure(struct bench_run *run, size_t size, const char *param,
 		memcpy(out, r, n * sizeof(*r));
 	return 0;
 }
+
+int bench_record(struct bench_run *run, const char *param,
+		 const struct bench_result *r)
+{
+	REQUIRE(strchr(param, ',') == NULL);
+	write_row(run, param, r);
+	if (fflush(run->csv) != 0) {
+		fprintf(stderr, "%s: cannot write the results: %s\n",
+			run->cfg->bench, strerror(errno));
+		return -1;
+	}
+	return 0;
+}

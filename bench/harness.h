@@ -134,6 +134,16 @@ int bench_measure(struct bench_run *run, size_t size, const char *param,
 int bench_compare(size_t size, struct bench_variant *v, size_t n,
 		  struct bench_result *out);
 
+/*
+ * Write one more row, of figures the program measured itself in the
+ * batches bench_measure just timed (lesson 06: the CPU time of the
+ * sending process, from getrusage, per operation). r's fields fill the
+ * schema's columns as bench_measure's do; param names what they mean.
+ * Returns 0, or -1 after printing why.
+ */
+int bench_record(struct bench_run *run, const char *param,
+		 const struct bench_result *r);
+
 /* Finish: rename the CSV into place. Returns 0 or -1; frees run either way. */
 int bench_close(struct bench_run *run);
 

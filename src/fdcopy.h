@@ -39,7 +39,8 @@
 
 /* What a copy cost, added to by every way. Zero it before you start. */
 struct fdcopy_count {
-	size_t calls;		/* system calls that moved (or tried to move) data */
+	size_t calls;		/* system calls made (mmap-write: mmap, munmap
+				   and lseek too) */
 	size_t user_bytes;	/* bytes copied into or out of user memory */
 };
 
