@@ -53,8 +53,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/errqueue.h>
-#include <linux/fiemap.h>
-#include <linux/fs.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
@@ -62,7 +60,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -261,23 +258,6 @@ static int sum_of(int fd, size_t size, uint64_t *sum)
 		return -1;
 	*sum = checksum_bytes(p, size);
 	munmap(p, size);
-	return 0;
-}
-
-/* Are any of fd's extents shared with another file (a reflink)? */
-static int shares_extents(int fd)
-{
-	struct {
-		struct fiemap map;
-		struct fiemap_extent extents[32];
-	} f = { .map = { .fm_length = FIEMAP_MAX_OFFSET,
-			 .fm_flags = FIEMAP_FLAG_SYNC, .fm_extent_count = 32 } };
-
-	if (ioctl(fd, FS_IOC_FIEMAP, &f.map) < 0)
-		return -1;
-	for (unsigned i = 0; i < f.map.fm_mapped_extents && i < 32; i++)
-		if (f.extents[i].fe_flags & FIEMAP_EXTENT_SHARED)
-			return 1;
 	return 0;
 }
 
@@ -834,7 +814,7 @@ static void say_how_copy_file_range_copied(int in, int out, size_t size)
 	if (lseek(in, 0, SEEK_SET) < 0 || lseek(out, 0, SEEK_SET) < 0 ||
 	    fdcopy_range(in, out, size, &c) != (ssize_t)size)
 		return;
-	shared = shares_extents(out);
+	shared = fdcopy_shares_extents(out);
 	fprintf(stderr, "  %s: copy_file_range here is %s\n", prog,
 		shared == 1 ? "a reflink (the copy shares the source's blocks)"
 		: shared == 0 ? "an in-kernel copy (no block of the copy is "

@@ -11,7 +11,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/fiemap.h>
+#include <linux/fs.h>
 #include <stdio.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <unistd.h>
@@ -242,4 +245,20 @@ int fdcopy_unsupported(int err)
 {
 	return err == EXDEV || err == EOPNOTSUPP || err == EINVAL ||
 	       err == ENOSYS || err == EBADF;
+}
+
+int fdcopy_shares_extents(int fd)
+{
+	struct {
+		struct fiemap map;
+		struct fiemap_extent extents[32];
+	} f = { .map = { .fm_length = FIEMAP_MAX_OFFSET,
+			 .fm_flags = FIEMAP_FLAG_SYNC, .fm_extent_count = 32 } };
+
+	if (ioctl(fd, FS_IOC_FIEMAP, &f.map) < 0)
+		return -1;
+	for (unsigned i = 0; i < f.map.fm_mapped_extents && i < 32; i++)
+		if (f.extents[i].fe_flags & FIEMAP_EXTENT_SHARED)
+			return 1;
+	return 0;
 }

@@ -93,6 +93,16 @@ void fdcopy_pipe_close(int p[2]);
  * cannot be read. */
 size_t fdcopy_pipe_max(void);
 
+/* --- What the file system did ---------------------------------------------- */
+
+/*
+ * After a copy_file_range: does the copy share blocks with another file
+ * (a reflink, as btrfs and XFS make: no byte was copied at all), or did
+ * the kernel copy the bytes (ext4)? Asks FIEMAP for fd's extents.
+ * Returns 1 (shared), 0 (not shared), or -1 with errno (no FIEMAP here).
+ */
+int fdcopy_shares_extents(int fd);
+
 /* --- Which way the kernel refuses ----------------------------------------- */
 
 /*
