@@ -15,7 +15,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <setjmp.h>
 #include <cmocka.h>
@@ -255,6 +260,154 @@ static void which_errors_mean_unsupported(void **state)
 	assert_false(fdcopy_unsupported(EIO));
 }
 
+/* --- Not a snapshot -------------------------------------------------------- */
+
+/* A pipe holds the pages handed to it: change them before the reader
+ * reads, and the reader gets the change. */
+static void a_pipe_holds_pages_not_a_snapshot(void **state)
+{
+	static char page[4096] __attribute__((aligned(4096)));
+	struct iovec iov = { page, sizeof(page) };
+	struct fdcopy_count c = { 0 };
+	char got[8];
+	int p[2], in = open(src, O_RDWR);
+
+	(void)state;
+	assert_true(in >= 0);
+	assert_int_equal(pipe(p), 0);
+	memcpy(page, "original", 8);
+	assert_int_equal(vmsplice(p[1], &iov, 1, 0), (ssize_t)sizeof(page));
+	memcpy(page, "CHANGED!", 8);
+	assert_int_equal(fileio_read_full(p[0], got, 8), 8);
+	assert_memory_equal(got, "CHANGED!", 8);
+	assert_int_equal(fileio_read_full(p[0], page, sizeof(page) - 8),
+			 (ssize_t)sizeof(page) - 8);
+	assert_int_equal(fdcopy_sendfile(in, p[1], 4096, &c), 4096);
+	assert_int_equal(pwrite(in, "CHANGED!", 8, 0), 8);
+	assert_int_equal(fileio_read_full(p[0], got, 8), 8);
+	assert_memory_equal(got, "CHANGED!", 8);
+	close(p[0]);
+	close(p[1]);
+	close(in);
+}
+
+/* --- The fdcopy command (bench/tools/fdcopy.c) -------------------------------- */
+
+/* build/tests/test_fdcopy -> build/bench/tools/fdcopy */
+static void tool_path(char *path, size_t len)
+{
+	ssize_t n = readlink("/proc/self/exe", path, len - 32);
+	char *slash;
+
+	assert_true(n > 0);
+	path[n] = '\0';
+	for (int i = 0; i < 2 && (slash = strrchr(path, '/')); i++)
+		*slash = '\0';
+	strcat(path, "/bench/tools/fdcopy");
+	if (access(path, X_OK) != 0)
+		skip();
+}
+
+/* Run fdcopy FILE DEST (with a file size limit, if limit > 0); returns
+ * its exit status, or 128 + the signal that killed it. */
+static int run_tool(const char *file, const char *dest, long limit)
+{
+	char path[512];
+	int status;
+	pid_t pid;
+
+	tool_path(path, sizeof(path));
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(null, STDERR_FILENO);
+		if (limit > 0) {
+			struct rlimit r = { (rlim_t)limit, (rlim_t)limit };
+
+			signal(SIGXFSZ, SIG_IGN);	/* then write says EFBIG */
+			setrlimit(RLIMIT_FSIZE, &r);
+		}
+		execl(path, path, file, dest, (char *)NULL);
+		_exit(127);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* How many entries the test folder holds (source and copy included). */
+static int entries(void)
+{
+	char cmd[128];
+	int n = 0;
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "ls -A %s", dir);
+	f = popen(cmd, "r");
+	assert_non_null(f);
+	while (fgets(cmd, sizeof(cmd), f))
+		n++;
+	pclose(f);
+	return n;
+}
+
+static void the_tool_copies_a_file_and_a_procfs_file(void **state)
+{
+	struct drain_report r = { 0 };
+	unsigned char buf[4096];
+	ssize_t n;
+	int fd;
+
+	(void)state;
+	assert_int_equal(run_tool(src, dst, 0), 0);
+	fd = open(dst, O_RDONLY);
+	assert_true(fd >= 0);
+	while ((n = fileio_read_full(fd, buf, sizeof(buf))) > 0) {
+		r.bytes += (size_t)n;
+		r.sum += checksum_bytes(buf, (size_t)n);
+	}
+	close(fd);
+	assert_int_equal(r.bytes, SIZE);
+	assert_int_equal(r.sum, src_sum);
+	unlink(dst);
+	assert_int_equal(run_tool("/proc/version", dst, 0), 0);
+	fd = open(dst, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_true(read(fd, buf, sizeof(buf)) > 0);
+	close(fd);
+}
+
+static void the_tool_replaces_no_file(void **state)
+{
+	(void)state;
+	close(open(dst, O_WRONLY | O_CREAT, 0600));
+	assert_int_equal(run_tool(src, dst, 0), 1);
+	assert_int_equal(entries(), 2);
+}
+
+static void the_tool_refuses_a_fifo_without_waiting(void **state)
+{
+	char fifo[128];
+
+	(void)state;
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(run_tool(fifo, dst, 0), 1);
+	unlink(fifo);
+	assert_int_equal(entries(), 1);
+}
+
+/* The destination cannot take the whole file (as on a full disk): exit
+ * 1, and no partial copy left behind. */
+static void the_tool_leaves_no_partial_copy(void **state)
+{
+	(void)state;
+	assert_int_equal(run_tool(src, dst, 1 << 20), 1);
+	assert_int_equal(entries(), 1);
+	assert_int_equal(run_tool(src, "/dev/full", 0), 1);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, make_files, remove_files)
@@ -263,6 +416,11 @@ int main(void)
 		T(bytes_through_user_space_are_counted),
 		T(a_pipe_makes_short_transfers_that_are_looped_over),
 		T(a_short_source_ends_the_copy),
+		T(a_pipe_holds_pages_not_a_snapshot),
+		T(the_tool_copies_a_file_and_a_procfs_file),
+		T(the_tool_replaces_no_file),
+		T(the_tool_refuses_a_fifo_without_waiting),
+		T(the_tool_leaves_no_partial_copy),
 		cmocka_unit_test(a_pipe_grows_to_a_power_of_two_pages),
 		cmocka_unit_test(a_pipe_beyond_the_limit_is_refused),
 		cmocka_unit_test(which_errors_mean_unsupported),
