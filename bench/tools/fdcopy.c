@@ -1,13 +1,17 @@
 /*
  * fdcopy - copy a file the way lesson 06 teaches: let the kernel move it.
  *
- *   fdcopy [-v] FILE [DEST]
+ *   fdcopy [-v] [-w WAY] FILE [DEST]
  *
  * Copies FILE to DEST, a new file (never one that exists: fdcopy replaces
  * nothing), or into DEST as it is when DEST is a device or a pipe, or to
  * standard output when DEST is not given. It tries copy_file_range, then
  * sendfile, then read() + write(), and with -v says on standard error
- * which one did the work and why the others did not.
+ * which one did the work, in how many system calls, how many bytes passed
+ * through its own memory, and why the other ways did not. -w WAY uses one
+ * way only (read-write, mmap-write, sendfile, splice, copy_file_range), to
+ * compare them: these counts do not depend on timing, so lesson 06's
+ * notebook prints them.
  *
  * A new DEST is written under a temporary name beside it (.DEST.fdcopy.XXXXXX)
  * and renamed into place only when every byte is there, so a failure (a
@@ -20,6 +24,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
 #include <signal.h>
@@ -50,7 +55,9 @@ static void remove_temp_and_die(int sig)
 
 static _Noreturn void usage(int status)
 {
-	fprintf(status ? stderr : stdout, "usage: fdcopy [-v] FILE [DEST]\n");
+	fprintf(status ? stderr : stdout,
+		"usage: fdcopy [-v] [-w WAY] FILE [DEST]\n"
+		"  WAY: read-write, mmap-write, sendfile, splice, copy_file_range\n");
 	exit(status);
 }
 
@@ -125,43 +132,102 @@ static int open_dest(const char *dest)
 	return fd;
 }
 
-/* The kernel's ways, then the photocopy; says which with -v. */
-static ssize_t copy(int in, int out, int verbose)
+static const char *const ways[] = { "read-write", "mmap-write", "sendfile",
+				    "splice", "copy_file_range", NULL };
+
+/* One way only, as -w asked (mmap-write maps the size fstat gave). */
+static ssize_t copy_one_way(int in, int out, int way, size_t size,
+			    struct fdcopy_count *c)
 {
 	static unsigned char buf[BUFFER];
-	struct fdcopy_count c = { 0 };
-	ssize_t n = fdcopy_range(in, out, SSIZE_MAX, &c);
-	const char *way = "copy_file_range";
+	int p[2];
+	size_t got;
+	ssize_t n;
 
+	switch (way) {
+	case 0:
+		return fdcopy_read_write(in, out, SSIZE_MAX, buf, sizeof(buf), c);
+	case 1:
+		return fdcopy_mmap_write(in, out, size, c);
+	case 2:
+		return fdcopy_sendfile(in, out, SSIZE_MAX, c);
+	case 3:
+		if (fdcopy_pipe_open(p, fdcopy_pipe_max(), &got) < 0)
+			return -1;
+		n = fdcopy_splice(in, out, SSIZE_MAX, p, c);
+		fdcopy_pipe_close(p);
+		return n;
+	default:
+		return fdcopy_range(in, out, SSIZE_MAX, c);
+	}
+}
+
+/* The kernel's ways, then the photocopy. */
+static ssize_t copy_any_way(int in, int out, struct fdcopy_count *c,
+			    const char **way, int verbose)
+{
+	static unsigned char buf[BUFFER];
+	ssize_t n = fdcopy_range(in, out, SSIZE_MAX, c);
+
+	*way = "copy_file_range";
 	if (n < 0 && fdcopy_unsupported(errno)) {
 		if (verbose)
 			fprintf(stderr, "fdcopy: copy_file_range: %s\n",
 				strerror(errno));
-		n = fdcopy_sendfile(in, out, SSIZE_MAX, &c);
-		way = "sendfile";
+		n = fdcopy_sendfile(in, out, SSIZE_MAX, c);
+		*way = "sendfile";
 	}
 	if ((n < 0 && fdcopy_unsupported(errno)) || n == 0) {
 		if (verbose && n < 0)
 			fprintf(stderr, "fdcopy: sendfile: %s\n", strerror(errno));
-		n = fdcopy_read_write(in, out, SSIZE_MAX, buf, sizeof(buf), &c);
-		way = "read/write";
+		n = fdcopy_read_write(in, out, SSIZE_MAX, buf, sizeof(buf), c);
+		*way = "read/write";
 	}
+	return n;
+}
+
+/* Copy with the way asked for (-1: the best that works); -v says how. */
+static ssize_t copy(int in, int out, int way, size_t size, int verbose)
+{
+	struct fdcopy_count c = { 0 };
+	const char *name = way >= 0 ? ways[way] : NULL;
+	ssize_t n = way >= 0 ? copy_one_way(in, out, way, size, &c)
+			     : copy_any_way(in, out, &c, &name, verbose);
+
 	if (verbose && n >= 0)
-		fprintf(stderr, "fdcopy: %zd bytes with %s, in %zu calls, %zu "
-			"bytes through user space\n", n, way, c.calls,
+		fprintf(stderr, "fdcopy: %zd bytes with %s, in %zu system calls, "
+			"%zu bytes through user space\n", n, name, c.calls,
 			c.user_bytes);
 	return n;
 }
 
+static int way_named(const char *name)
+{
+	for (int i = 0; ways[i]; i++)
+		if (strcmp(name, ways[i]) == 0)
+			return i;
+	usage(2);
+}
+
 int main(int argc, char **argv)
 {
-	int verbose = argc > 1 && strcmp(argv[1], "-v") == 0;
-	char **args = argv + 1 + verbose;
-	int nargs = argc - 1 - verbose, in, out;
+	static const struct option longs[] = { { "help", no_argument, NULL, 'h' },
+					       { NULL, 0, NULL, 0 } };
+	int verbose = 0, way = -1, opt, nargs, in, out;
+	char **args;
 	struct stat st;
 
-	if (argc == 2 && strcmp(argv[1], "--help") == 0)
-		usage(0);
+	opterr = 0;	/* our usage line says it all */
+	while ((opt = getopt_long(argc, argv, "+vw:", longs, NULL)) != -1) {
+		switch (opt) {
+		case 'v': verbose = 1; break;
+		case 'w': way = way_named(optarg); break;
+		case 'h': if (argc == 2) usage(0); usage(2);
+		default: usage(2);
+		}
+	}
+	args = argv + optind;
+	nargs = argc - optind;
 	if (nargs < 1 || nargs > 2 || args[0][0] == '-' ||
 	    (nargs == 2 && args[1][0] == '-'))
 		usage(2);
@@ -172,7 +238,7 @@ int main(int argc, char **argv)
 	atexit(remove_temp);
 	in = open_source(args[0], &st);
 	out = open_dest(nargs == 2 ? args[1] : NULL);
-	if (copy(in, out, verbose) < 0)
+	if (copy(in, out, way, (size_t)st.st_size, verbose) < 0)
 		fail("cannot copy to", nargs == 2 ? args[1] : "standard output");
 	if (out != STDOUT_FILENO && close(out) < 0)
 		fail("cannot write", args[1]);
