@@ -38,9 +38,10 @@
  *                           payload bytes per CPU nanosecond
  *   dest=file;buf=N         read-write with other buffers
  *   dest=file;pipe=N        splice through pipes of other sizes
- *   dest=file;files=N       N small files copied one by one (size_bytes is
- *                           one file's size; an operation copies them all,
- *                           opening and closing each)
+ *   dest=file;file=4096     many small files of 4096 bytes copied one by
+ *                           one (size_bytes is the bytes of all of them:
+ *                           an operation opens, copies and closes each; the
+ *                           number of files is size_bytes / 4096)
  *   dest=file;count=lines   copy and count the newlines: the program must
  *                           read the bytes anyway
  *   dest=tcp                send() vs send(MSG_ZEROCOPY) over TCP loopback
@@ -968,10 +969,10 @@ static int measure_small_files(struct bench_run *run, size_t files,
 		v[k].run = run_small;
 		v[k].bytes_per_op = files * SMALL;
 	}
-	snprintf(param, sizeof(param), "dest=file;files=%zu", files);
+	snprintf(param, sizeof(param), "dest=file;file=%zu", SMALL);
 	if (check_small(s, chunk) < 0)
 		return -1;
-	if (bench_measure(run, SMALL, param, v, 5, r) < 0)
+	if (bench_measure(run, files * SMALL, param, v, 5, r) < 0)
 		return -1;
 	for (int k = READ_WRITE; k <= RANGE; k++) {
 		if (s[k].way.error) {

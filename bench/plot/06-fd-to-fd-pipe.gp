@@ -19,6 +19,6 @@ at_sweep(col) = (is('splice') && column(3) == sweep && strstrt(strcol(4), 'pipe=
 set xlabel 'size of the pipe between file and file'
 set ylabel 'GB/s moved (1 GB = 10^9 bytes)'
 set key top left
-set title heading(sprintf('A bigger pipe means fewer splice calls and more GB/s (a %.0f MiB file)', sweep / 1048576))
+set title heading(sprintf('Small pipes make splice slow: each call moves one pipeful (a %.0f MiB file)', sweep / 1048576))
 plot data using (pipe_of(strcol(4))):(sweep / at_sweep(9)):(sweep / at_sweep(10)):(sweep / at_sweep(8)) \
 	with yerrorlines lt 1 title 'splice file -> pipe -> file'

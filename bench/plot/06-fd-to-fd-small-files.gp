@@ -1,7 +1,7 @@
 # 06-fd-to-fd-small-files.gp - many small files: does any way save?
 #
 # Each operation opens, copies and closes every one of N files of 4 KiB
-# (param dest=file;files=N); drawn as microseconds per file, wall time
+# (param dest=file;file=4096, size_bytes N x 4096); drawn as microseconds per file, wall time
 # (median, bars p25-p75) and CPU time of the process beside it.
 
 data = csv('06-fd-to-fd')
@@ -9,11 +9,10 @@ data = csv('06-fd-to-fd')
 after(p, k) = p[strstrt(p, k) + strlen(k):]
 upto(s) = strstrt(s, ';') ? s[1:strstrt(s, ';') - 1] : s
 param_value(p, k) = strstrt(p, k) ? real(upto(after(p, k))) : NaN
-files(p) = param_value(p, 'files=')
-wall(col) = (strstrt(strcol(4), 'files=') && !strstrt(strcol(4), 'time=cpu')) ? \
-	column(col) / 1e3 / files(strcol(4)) : NaN
-cpu(col) = (strstrt(strcol(4), 'files=') && strstrt(strcol(4), 'time=cpu')) ? \
-	column(col) / 1e3 / files(strcol(4)) : NaN
+# microseconds per file: the time of one operation over the number of files
+per_file(col) = column(col) / 1e3 / (column(3) / param_value(strcol(4), 'file='))
+wall(col) = strcol(4) eq 'dest=file;file=4096' ? per_file(col) : NaN
+cpu(col) = strcol(4) eq 'dest=file;file=4096;time=cpu' ? per_file(col) : NaN
 pos(v) = v eq 'read-write' ? 0 : v eq 'mmap-write' ? 1 : v eq 'sendfile' ? 2 : \
 	v eq 'splice' ? 3 : v eq 'copy_file_range' ? 4 : NaN
 
