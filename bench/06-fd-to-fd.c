@@ -850,7 +850,7 @@ static int measure_size(struct bench_run *run, size_t size, unsigned char *chunk
 			   sum, p) < 0 ||
 	      measure_dest(run, TO_PIPE, e.in, e.pipe.in, &e.pipe, size, sum,
 			   p) < 0)) ||
-	    (p->default_pipe_rows &&
+	    (p->default_pipe_rows && size != p->pipes_at &&
 	     measure_pipes(run, e.in, e.out, size, sum, p, 0) < 0) ||
 	    (size >= p->buffers_at &&
 	     measure_buffers(run, e.in, e.out, size, sum) < 0))
@@ -1377,7 +1377,7 @@ static size_t steps_for(size_t size, const struct plan *p)
 
 	if (size >= p->buffers_at)
 		steps += sizeof(other_buffers) / sizeof(other_buffers[0]);
-	if (p->default_pipe_rows)
+	if (p->default_pipe_rows && size != p->pipes_at)	/* the sweep has it */
 		steps += pipe_rows(p, 0);
 	return steps;
 }
