@@ -14,9 +14,9 @@ dests = 'file socket pipe'
 
 set multiplot layout 1,3 title heading('Handing the pages over beats the photocopy most into a socket or a pipe')
 set logscale y 2
-set key top left maxrows 5 samplen 2 font ',16'
+set key bottom right maxrows 5 samplen 2 font ',14' opaque
 set xlabel 'size of the file' font ',18'
-set xtics font ',14'
+set xtics ('4 KiB' 4096, '64 KiB' 65536, '1 MiB' 1048576, '16 MiB' 16777216, '256 MiB' 268435456, '1 GiB' 1073741824) rotate by 30 right font ',14'
 set ytics font ',16'
 do for [j = 1:3] {
 	d = word(dests, j)

@@ -15,7 +15,7 @@ set multiplot layout 1,2 title heading('Into a socket the kernel''s ways need fa
 set logscale y 2
 set key top right maxrows 5 samplen 2 font ',16'
 set xlabel 'size of the file' font ',18'
-set xtics font ',14'
+set xtics ('4 KiB' 4096, '64 KiB' 65536, '1 MiB' 1048576, '16 MiB' 16777216, '256 MiB' 268435456, '1 GiB' 1073741824) rotate by 30 right font ',14'
 do for [j = 1:2] {
 	d = word(dests, j)
 	set title 'to a '.d font ',20'
