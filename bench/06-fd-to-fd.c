@@ -903,11 +903,13 @@ static int make_small_files(size_t files, unsigned char *chunk, uint64_t *sum)
 	char path[PATH_MAX + 16];
 	uint64_t s;
 
-	for (; small_files < files; small_files++) {
-		small_name(path, sizeof(path), 'd', small_files);
+	while (small_files < files) {
+		size_t i = small_files++;	/* first, so clean-up sees it */
+
+		small_name(path, sizeof(path), 'd', i);
 		if (close(open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600)) < 0)
 			return -1;
-		small_name(path, sizeof(path), 's', small_files);
+		small_name(path, sizeof(path), 's', i);
 		if (write_some(path, SMALL, chunk, &s, 0) < 0)
 			return -1;
 		*sum = s;	/* every small file holds the same bytes */

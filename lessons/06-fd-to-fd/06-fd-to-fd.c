@@ -480,10 +480,12 @@ static void small_files(void)
 	char path[PATH_MAX + 16];
 	double best[3] = { 0 };
 
-	for (; small_made < SMALL_FILES; small_made++) {
-		small_name(path, sizeof(path), 'd', small_made);
+	while (small_made < SMALL_FILES) {
+		size_t i = small_made++;	/* first, so clean-up sees it */
+
+		small_name(path, sizeof(path), 'd', i);
 		write_file(path, SMALL);
-		small_name(path, sizeof(path), 's', small_made);
+		small_name(path, sizeof(path), 's', i);
 		write_file(path, SMALL);
 	}
 	printf("  %d files of 4 KiB, each opened, copied and closed "
