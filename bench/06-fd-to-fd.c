@@ -703,6 +703,7 @@ struct plan {
 	size_t buffers_at;		/* the buffer sweep at sizes >= this */
 	size_t pipes_at;		/* the pipe-size sweep at this size */
 	int default_pipe_rows;		/* splice, 64 KiB pipe, at every size */
+	size_t pipe_every;		/* the sweep takes every n-th pipe size */
 	size_t files;			/* how many small files */
 	size_t lines_at;		/* the count=lines case at this size */
 	size_t pipe_max;		/* /proc/sys/fs/pipe-max-size */
@@ -711,6 +712,22 @@ struct plan {
 static const size_t other_buffers[] = { 4 << 10, 1 << 20 };
 static const size_t pipe_sizes[] = { 4 << 10, 16 << 10, 64 << 10, 256 << 10,
 				     1 << 20, 4 << 20, 16 << 20 };
+
+/* Is the i-th pipe size measured: in the sweep (all), or as the default? */
+static int pipe_measured(const struct plan *p, size_t i, int all)
+{
+	return pipe_sizes[i] <= p->pipe_max &&
+	       (all ? i % p->pipe_every == 0 : pipe_sizes[i] == (64 << 10));
+}
+
+static size_t pipe_rows(const struct plan *p, int all)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof(pipe_sizes) / sizeof(pipe_sizes[0]); i++)
+		n += pipe_measured(p, i, all);
+	return n;
+}
 
 static struct way way_for(enum kind k, enum dest d, size_t size, int in,
 			  int out, struct drain *drain, size_t pipe_len)
@@ -760,8 +777,7 @@ static int measure_pipes(struct bench_run *run, int in, int out, size_t size,
 				       pipe_sizes[i]);
 		char param[48];
 
-		if (pipe_sizes[i] > p->pipe_max ||
-		    (!all && pipe_sizes[i] != (64 << 10)))
+		if (!pipe_measured(p, i, all))
 			continue;
 		snprintf(param, sizeof(param), "dest=file;pipe=%zu", pipe_sizes[i]);
 		if (measure_group(run, size, param, &w, 1, sum) < 0)
@@ -1342,6 +1358,7 @@ static struct plan plan_for(const struct bench_config *cfg)
 		.buffers_at = (size_t)1 << 20,
 		.pipes_at = (size_t)256 << 20,
 		.default_pipe_rows = 1,
+		.pipe_every = 1,
 		.files = 10000,
 		.lines_at = (size_t)256 << 20,
 		.pipe_max = fdcopy_pipe_max(),
@@ -1350,6 +1367,7 @@ static struct plan plan_for(const struct bench_config *cfg)
 		.stream_max = (size_t)64 << 10,
 		.buffers_at = SIZE_MAX,
 		.pipes_at = (size_t)4 << 20,
+		.pipe_every = 2,	/* 4 KiB, 64 KiB, 1 MiB */
 		.files = 100,
 		.lines_at = (size_t)4 << 20,
 		.pipe_max = p.pipe_max,
@@ -1360,16 +1378,6 @@ static struct plan plan_for(const struct bench_config *cfg)
 	if (p.pipe_max == 0)
 		p.pipe_max = (size_t)1 << 20;
 	return p;
-}
-
-static size_t pipe_rows(const struct plan *p, int all)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < sizeof(pipe_sizes) / sizeof(pipe_sizes[0]); i++)
-		n += pipe_sizes[i] <= p->pipe_max &&
-		     (all || pipe_sizes[i] == (64 << 10));
-	return n;
 }
 
 /* How many bench_measure calls one size makes (for the progress line). */
