@@ -197,15 +197,14 @@ int fdcopy_pipe_open(int p[2], size_t size, size_t *got)
 {
 	int n;
 
+	if (size > INT_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return -1;
-	if (size > 0 && size <= (size_t)0x7fffffff &&
-	    fcntl(p[1], F_SETPIPE_SZ, (int)size) < 0)
+	if (size > 0 && fcntl(p[1], F_SETPIPE_SZ, (int)size) < 0)
 		goto out_close;
-	if (size > (size_t)0x7fffffff) {
-		errno = EINVAL;
-		goto out_close;
-	}
 	n = fcntl(p[1], F_GETPIPE_SZ);
 	if (n < 0)
 		goto out_close;
