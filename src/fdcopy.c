@@ -14,6 +14,7 @@
 #include <linux/fiemap.h>
 #include <linux/fs.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
@@ -248,16 +249,22 @@ int fdcopy_unsupported(int err)
 
 int fdcopy_shares_extents(int fd)
 {
-	struct {
-		struct fiemap map;
-		struct fiemap_extent extents[32];
-	} f = { .map = { .fm_length = FIEMAP_MAX_OFFSET,
-			 .fm_flags = FIEMAP_FLAG_SYNC, .fm_extent_count = 32 } };
+	enum { EXTENTS = 32 };
+	struct fiemap *map = calloc(1, sizeof(*map) +
+				       EXTENTS * sizeof(map->fm_extents[0]));
+	int shared = 0;
 
-	if (ioctl(fd, FS_IOC_FIEMAP, &f.map) < 0)
+	if (!map)
 		return -1;
-	for (unsigned i = 0; i < f.map.fm_mapped_extents && i < 32; i++)
-		if (f.extents[i].fe_flags & FIEMAP_EXTENT_SHARED)
-			return 1;
-	return 0;
+	map->fm_length = FIEMAP_MAX_OFFSET;
+	map->fm_flags = FIEMAP_FLAG_SYNC;
+	map->fm_extent_count = EXTENTS;
+	if (ioctl(fd, FS_IOC_FIEMAP, map) < 0) {
+		free(map);
+		return -1;
+	}
+	for (unsigned i = 0; i < map->fm_mapped_extents && i < EXTENTS; i++)
+		shared |= (map->fm_extents[i].fe_flags & FIEMAP_EXTENT_SHARED) != 0;
+	free(map);
+	return shared;
 }
