@@ -584,12 +584,23 @@ int bench_measure(struct bench_run *run, size_t size, const char *param,
 	return 0;
 }
 
+int bench_write_row(struct bench_run *run, const char *param,
+		    const struct bench_result *r)
+{
+	REQUIRE(strchr(param, ',') == NULL);
+	write_row(run, param, r);
+	if (fflush(run->csv) != 0 || ferror(run->csv)) {
+		fprintf(stderr, "%s: cannot write the results: %s\n",
+			run->cfg->bench, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int bench_write_result(struct bench_run *run, const char *param,
 		       const struct bench_result *r)
 {
-	REQUIRE(strchr(param, ',') == NULL);
 	run->done++;
-	write_row(run, param, r);
 	progress(run, r->size, param, r, 1);
-	return fflush(run->csv) == 0 && !ferror(run->csv) ? 0 : -1;
+	return bench_write_row(run, param, r);
 }

@@ -131,10 +131,19 @@ int bench_measure(struct bench_run *run, size_t size, const char *param,
 		  struct bench_variant *v, size_t n, struct bench_result *out);
 
 /*
- * Write one row the caller measured its own way (lesson 07 times every
- * round trip of a ping-pong, one by one, so its row's samples are round
- * trips and iters is 1), in the same schema, with a progress line; it
- * counts as one of the run's steps. Returns 0, or -1 if writing failed.
+ * Write one row the caller measured its own way, in the same schema:
+ * r's fields fill the columns as bench_measure's do, and param (no comma)
+ * says what they mean. Lesson 06 adds the CPU time of the sending process,
+ * from getrusage, for the batches bench_measure just timed. Returns 0, or
+ * -1 after printing why.
+ */
+int bench_write_row(struct bench_run *run, const char *param,
+		    const struct bench_result *r);
+
+/*
+ * bench_write_row, as one of the run's steps, with a progress line (lesson
+ * 07 times every round trip of a ping-pong, one by one, so its row's samples
+ * are round trips and iters is 1). Returns 0, or -1 after printing why.
  */
 int bench_write_result(struct bench_run *run, const char *param,
 		       const struct bench_result *r);
