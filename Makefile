@@ -412,6 +412,7 @@ $(LOOP_TEST): tests/test_learner_loop.py
 
 TESTS += $(LOOP_TEST)
 test: $(LOOP_TEST) $(BUILD)/exercise/test_lesson_00 $(BUILD)/exercise/test_lesson_01
+
 # --- Teaching truth: claims, quotes, compare --------------------------------
 # Each lesson's findings are written down in lessons/NN-*/claims and checked on
 # a results folder; the figures the READMEs quote are filled in from the
@@ -470,3 +471,22 @@ $(LESSONS_TEST): tools/lessons
 TESTS += $(LESSONS_TEST)
 all: $(LESSONS_TEST)
 test: $(LESSONS_TEST)
+
+# --- Lesson 07: the rings under ThreadSanitizer ------------------------------
+# The tests run lesson 07's rings across two processes, where no sanitizer
+# can see both sides; tests/tsan_rings.c runs the same push and pop in two
+# threads of one process, built with -fsanitize=thread.
+
+TSAN_07 = $(BUILD)/tsan/tsan_rings
+TSAN_07_SRC = tests/tsan_rings.c src/shmring.c src/peer.c src/measure.c \
+              lessons/07-shared-memory/solution.c
+
+$(TSAN_07): $(TSAN_07_SRC) src/shmring.h src/peer.h lessons/07-shared-memory/exercise.h
+	$(call say,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(filter-out -MMD -MP,$(CPPFLAGS)) $(WARN) -fsanitize=thread -g -O1 \
+		-o $@ $(TSAN_07_SRC) -lpthread
+
+.PHONY: tsan
+tsan: $(TSAN_07) ## lesson 07's rings in two threads, under ThreadSanitizer
+	@$<

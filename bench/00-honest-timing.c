@@ -100,7 +100,11 @@ static int write_atomically(const char *path, const char *text)
 	FILE *f;
 	int failed;
 
-	snprintf(temp, sizeof(temp), "%s.tmp.%ld", path, (long)getpid());
+	if (snprintf(temp, sizeof(temp), "%s.tmp.%ld", path, (long)getpid()) >=
+	    (int)sizeof(temp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
 	f = fopen(temp, "w");
 	if (!f)
 		return -1;

@@ -379,6 +379,8 @@ static int setup_variants(struct bench_variant *v, size_t n, struct tally *t)
 		v[i].run(v[i].ctx, 1);
 		after = measure_anonymous_bytes();
 		t[i].extra_bytes = after > before ? after - before : 0;
+		if (v[i].peer_extra_bytes)
+			t[i].extra_bytes += v[i].peer_extra_bytes(v[i].ctx);
 	}
 	return 0;
 }
@@ -578,4 +580,25 @@ int bench_measure(struct bench_run *run, size_t size, const char *param,
 	if (out)
 		memcpy(out, r, n * sizeof(*r));
 	return 0;
+}
+
+int bench_write_row(struct bench_run *run, const char *param,
+		    const struct bench_result *r)
+{
+	REQUIRE(strchr(param, ',') == NULL);
+	write_row(run, param, r);
+	if (fflush(run->csv) != 0 || ferror(run->csv)) {
+		fprintf(stderr, "%s: cannot write the results: %s\n",
+			run->cfg->bench, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int bench_write_result(struct bench_run *run, const char *param,
+		       const struct bench_result *r)
+{
+	run->done++;
+	progress(run, r->size, param, r, 1);
+	return bench_write_row(run, param, r);
 }

@@ -105,6 +105,10 @@ struct bench_variant {
 	int reads_data;		/* checksum must agree with the others that do */
 	size_t bytes_per_op;	/* payload copied or read per operation; 0: none */
 	int faults_expected;	/* faulting is what it measures (mmap): no warning */
+	/* Optional: memory another process needed for this variant, as it
+	 * measured it (lesson 07's consumer and its receive buffer); added to
+	 * what the harness measured in this process. */
+	size_t (*peer_extra_bytes)(void *ctx);
 };
 
 /* The figures for one variant at one size, as written to the CSV. */
@@ -139,6 +143,24 @@ struct bench_run *bench_open(const struct bench_config *cfg, size_t steps);
  */
 int bench_measure(struct bench_run *run, size_t size, const char *param,
 		  struct bench_variant *v, size_t n, struct bench_result *out);
+
+/*
+ * Write one row the caller measured its own way, in the same schema:
+ * r's fields fill the columns as bench_measure's do, and param (no comma)
+ * says what they mean. Lesson 06 adds the CPU time of the sending process,
+ * from getrusage, for the batches bench_measure just timed. Returns 0, or
+ * -1 after printing why.
+ */
+int bench_write_row(struct bench_run *run, const char *param,
+		    const struct bench_result *r);
+
+/*
+ * bench_write_row, as one of the run's steps, with a progress line (lesson
+ * 07 times every round trip of a ping-pong, one by one, so its row's samples
+ * are round trips and iters is 1). Returns 0, or -1 after printing why.
+ */
+int bench_write_result(struct bench_run *run, const char *param,
+		       const struct bench_result *r);
 
 /*
  * The same method without a CSV or a progress line, for lesson programs that

@@ -87,7 +87,8 @@ int demo_main(int argc, char **argv, const struct demo *d)
 		puts(d->trap_what);
 		return 0;
 	}
-	if (d->trap_kind && !demo_has_address_sanitizer()) {
+	if (d->trap_kind && !d->trap_guards_itself &&
+	    !demo_has_address_sanitizer()) {
 		printf("%s That is undefined behaviour, so it only runs\n"
 		       "under AddressSanitizer: make trap-%.2s\n", d->trap_what,
 		       d->lesson);

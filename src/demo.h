@@ -72,6 +72,9 @@ struct demo {
 	/* One sentence on what the trap does; printed where it cannot run, or
 	 * instead of it when there is none. */
 	const char *trap_what;
+	/* The trap asks demo_has_address_sanitizer() itself and, without it,
+	 * stops short of the undefined behaviour: it runs in every build. */
+	bool trap_guards_itself;
 };
 
 /*

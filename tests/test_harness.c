@@ -229,6 +229,52 @@ static void the_csv_appears_whole_only_when_closed(void **state)
 	assert_int_equal(rmdir(dir), 0);	/* no temporary file left */
 }
 
+static size_t peer_needed(void *ctx)
+{
+	(void)ctx;
+	return 12345;
+}
+
+static void memory_another_process_needed_is_added(void **state)
+{
+	struct fake a = { .tag = 'a' };
+	struct bench_variant v[] = {
+		{ .name = "pipe", .run = fake_run, .ctx = &a,
+		  .peer_extra_bytes = peer_needed },
+	};
+	struct bench_config cfg = quick_config("/dev/null");
+	struct bench_run *run = bench_open(&cfg, 1);
+	struct bench_result r;
+
+	(void)state;
+	assert_int_equal(bench_measure(run, 64, "", v, 1, &r), 0);
+	assert_true(r.extra_bytes >= 12345 && r.extra_bytes < 12345 + 65536);
+	bench_abandon(run);
+}
+
+static void a_result_measured_elsewhere_is_written_in_the_schema(void **state)
+{
+	char dir[] = "/tmp/harness-test-XXXXXX", path[64];
+	struct bench_result r = { .variant = "pingpong-pipe", .size = 64,
+				  .samples = 1001, .iters = 1, .median_ns = 4700 };
+	struct bench_config cfg;
+	struct bench_run *run;
+	const char *text;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/out.csv", dir);
+	cfg = quick_config(path);
+	run = bench_open(&cfg, 1);
+	assert_int_equal(bench_write_result(run, "p99_ns=6490", &r), 0);
+	assert_int_equal(bench_close(run), 0);
+	text = slurp(path);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "\n99-test,pingpong-pipe,64,p99_ns=6490,1001,1,"));
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 static void an_abandoned_run_leaves_no_file(void **state)
 {
 	char dir[] = "/tmp/harness-test-XXXXXX", path[64];
@@ -300,6 +346,8 @@ int main(void)
 		cmocka_unit_test(setup_memory_is_measured_as_extra_bytes),
 		cmocka_unit_test(disagreeing_checksums_fail_the_measurement),
 		cmocka_unit_test(the_csv_appears_whole_only_when_closed),
+		cmocka_unit_test(memory_another_process_needed_is_added),
+		cmocka_unit_test(a_result_measured_elsewhere_is_written_in_the_schema),
 		cmocka_unit_test(an_abandoned_run_leaves_no_file),
 		cmocka_unit_test(a_comma_in_param_is_a_caller_error),
 		cmocka_unit_test(alloc_refuses_more_than_the_machine_has),
