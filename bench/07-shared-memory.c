@@ -55,7 +55,7 @@
 
 #include "checksum.h"
 #include "harness.h"
-#include "ipcway_variant.h"
+#include "lessons/07-shared-memory/variants.h"
 #include "measure.h"
 #include "size.h"
 

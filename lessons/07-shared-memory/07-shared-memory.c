@@ -36,11 +36,11 @@
 #include "checksum.h"
 #include "demo.h"
 #include "harness.h"
-#include "ipcway_variant.h"
 #include "measure.h"
 #include "peer.h"
 #include "shmregion.h"
 #include "size.h"
+#include "variants.h"
 
 #define LARGE ((size_t)1 << 20)
 #define SMALL ((size_t)64)

@@ -1,8 +1,9 @@
 /*
- * ipcway_variant.h - lesson 07's ways (src/ipcway.h) as harness variants.
+ * variants.h - lesson 07's ways (src/ipcway.h) as harness variants.
  *
  * The benchmark (bench/07-shared-memory.c) and the lesson's demo time the
- * same thing, so the glue lives here, static inline, like timed_copy.h:
+ * same thing, so the glue lives here, static inline, like every lesson's
+ * variants.h:
  *
  *   ipcway_job                 what to start: kind, mode, layout, message
  *   ipcway_job_setup/_teardown start the consumer child / stop it
@@ -15,8 +16,8 @@
  * mid-batch: the run records errno in job->error and returns 0, which the
  * harness's checksum check then refuses; the caller reports job->error.
  */
-#ifndef IPCWAY_VARIANT_H
-#define IPCWAY_VARIANT_H
+#ifndef LESSON_07_VARIANTS_H
+#define LESSON_07_VARIANTS_H
 
 #include <errno.h>
 #include <stdint.h>
