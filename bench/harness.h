@@ -3,7 +3,7 @@
  *
  * A benchmark program describes its variants ("copy", "view", ...) as a few
  * callbacks and hands them to bench_measure, one size at a time. The harness
- * does what makes the numbers worth printing (DESIGN.md, "The harness"):
+ * does what makes the numbers worth printing:
  *
  *   - measures the extra resident memory each variant's setup needs;
  *   - calibrates a batch of iterations that runs at least 5 ms, so the cost

@@ -3,7 +3,8 @@
  *
  * gcc announces it with __SANITIZE_ADDRESS__, clang with
  * __has_feature(address_sanitizer): this is the one place that knows both
- * (STYLE.md rule 13: platform differences live in one small file).
+ * (docs/design.md, "How the code reads": what differs between builds
+ * lives in one small file).
  */
 #ifndef ASAN_H
 #define ASAN_H

@@ -1,7 +1,8 @@
 /*
  * check.h - REQUIRE, for mistakes made by the caller.
  *
- * The workbench knows two kinds of error (STYLE.md rule 10):
+ * The workbench knows two kinds of error (docs/design.md, "How the code
+ * reads"):
  *
  *   - A caller's mistake, such as slicing past the end of a view. The program
  *     is wrong, so it stops at once with the file, line and condition that

@@ -28,7 +28,7 @@
  *   - After mappedfile_close, data is NULL and len is 0; closing twice is
  *     harmless.
  *
- * The sharp edge (NOTES): the mapping does not follow the file. If someone
+ * The sharp edge (lesson 04 shows it): the mapping does not follow the file. If someone
  * truncates the file while it is mapped, touching a page past the new end
  * raises SIGBUS, which kills the process unless it is caught. MAP_PRIVATE
  * is not a snapshot either: a page you have not written yet may still show
