@@ -345,6 +345,7 @@ ASM_00 = $(BUILD)/asm/lessons/00-honest-timing/00-honest-timing.s
 
 lesson-00: $(BUILD)/bench/tools/copyloop
 
+$(ASM_00): CPPFLAGS += -DLESSON_ID='"00-honest-timing"'
 $(ASM_00): lessons/00-honest-timing/00-honest-timing.c
 	$(call say,CC,$@)
 	@mkdir -p $(@D)
