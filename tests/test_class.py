@@ -167,9 +167,10 @@ def make_class(tmp, bundles):
             os.makedirs(state)
             with open(os.path.join(state, "predictions.csv"), "w") as f:
                 f.write(",".join(bundle.PREDICTIONS_HEADER) + "\n")
-                f.write(f"2026-12-01T08:00:00Z,01-photocopy,copy-1m-ratio,1,{2 ** (i % 7)},x,8,1\n")
-                f.write("2026-12-01T08:01:00Z,01-photocopy,copy-1m-ratio,2,8,x,8,1\n")
-                f.write("2026-12-01T08:02:00Z,03-strides,page-stride,1,3,x,40,1\n")
+                f.write(f"2026-12-01T08:00:00Z,01,copy-51-pages,1,{2 ** (i % 7)},ratio,8,1\n")
+                f.write("2026-12-01T08:01:00Z,01,copy-51-pages,2,8,ratio,8,1\n")
+                f.write("2026-12-01T08:02:00Z,03,page-stride,1,3,ratio,40,13.3\n")
+                f.write("2026-12-01T08:03:00Z,03,not-measured,1,3,ratio,,\n")
         fixtures.share(results, bundles, state)
     return src
 
@@ -254,6 +255,7 @@ def test_class(tmp, bundles, claims):
     good = {m: {n.split("/")[-1][:-4] for n in names if n.endswith(".csv")} for m, names in good.items()}
     good["b" * 12] = set(good[next(iter(good))]) - {"03-strides"}
     good["c" * 12] = set(good[next(iter(good))])
+    good["e" * 12] = set(good[next(iter(good))])
     cwd = os.path.join(tmp, "cwd")
     os.makedirs(cwd)
     out = os.path.join(tmp, "out", "class")
@@ -290,7 +292,8 @@ def test_class(tmp, bundles, claims):
         per_machine[r[0]] = per_machine.get(r[0], 0) + 1
     reference_rows = sum(len(open(os.path.join(src, f)).read().splitlines()) - 1
                          for f in os.listdir(src) if f.endswith(".csv"))
-    synthetic_ids = [m for m in good if m not in ("b" * 12, "c" * 12) and per_machine[m] > 200]
+    synthetic_ids = [m for m in good if m not in ("b" * 12, "c" * 12, "e" * 12)
+                     and per_machine[m] > 200]
     check("every synthetic machine has all its rows in class.csv",
           len(synthetic_ids) == SYNTHETIC and all(per_machine[m] == reference_rows
                                                   for m in synthetic_ids),
@@ -305,6 +308,11 @@ def test_class(tmp, bundles, claims):
           sorted(f for f in os.listdir(out) if f.startswith("predictions-")) ==
           ["predictions-1.png", "predictions-2.png"], os.listdir(out))
     text = check_page(out, good)
+    check("a CPU name with markup is shown as text, never as markup",
+          "<script" not in text and "&lt;script&gt;" in text)
+    check("a name that a spreadsheet would take for a formula is quoted in class.csv",
+          any(r[0] == "e" * 12 and "'=HYPERLINK" in ",".join(r) for r in rows)
+          and not any(c.startswith("=") for r in rows for c in r))
     check("the edited claims are shown as a disagreement, naming the machine",
           edited in text.split("disagreements")[-1], edited)
     check("the output folder holds no working files", not os.path.exists(os.path.join(out, ".work"))

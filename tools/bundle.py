@@ -63,7 +63,10 @@ def parse_csv_rows(text, header, what):
     """The rows of a comma-separated text whose first line must be HEADER, as lists."""
     import csv
     import io
-    rows = list(csv.reader(io.StringIO(text)))
+    try:
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error as e:
+        raise BundleError(f"{what} is not a CSV file ({e})") from None
     if not rows or tuple(rows[0]) != header:
         raise BundleError(f"{what} has other columns than this checkout's "
                           f"({','.join(header)[:60]}...)")

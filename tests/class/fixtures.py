@@ -132,6 +132,15 @@ def special(name, kind, target=""):
     return info, None
 
 
+def nan_median(csv):
+    """CSV with its first row's median replaced by nan."""
+    lines = csv.decode().splitlines()
+    first = lines[1].split(",")
+    first[8] = "nan"
+    lines[1] = ",".join(first)
+    return ("\n".join(lines) + "\n").encode()
+
+
 def hostile(out, good):
     """Write the odd bundles into OUT, made from the good bundle GOOD; returns
     ({refused file: a phrase its line must hold}, {merged file: a phrase its note holds})."""
@@ -189,6 +198,20 @@ def hostile(out, good):
         write_tar(os.path.join(out, name), [regular(n, d) for n, d in files.items()] + [entry])
         refused[name] = phrase
 
+    def with_file(member, content):
+        def change(t, fs, m):
+            fs[f"{t}/{member}"] = content(fs[f"{t}/{member}"])
+        return change
+    for name, phrase, member, content in (
+            ("nul-byte.tar.gz", "never writes", "results/01-photocopy.csv",
+             lambda d: d.replace(b",copy,", b",co\0py,", 1)),
+            ("nan-median.tar.gz", "not a finite", "results/01-photocopy.csv", nan_median),
+            ("machine-list.tar.gz", "not a JSON object", "results/machine.json", lambda d: b"[1, 2]"),
+            ("deep-json.tar.gz", "not valid JSON", "results/machine.json",
+             lambda d: b"[" * 100000 + b"]" * 100000)):
+        rebundle(os.path.join(out, name), files, with_file(member, content))
+        refused[name] = phrase
+
     # A tar bomb: one member of 64 MiB of zeros, about 64 KiB compressed.
     zeros = bytes(64 << 20)
     write_tar(os.path.join(out, "bomb.tar.gz"), [regular(f"{top}/results/01-photocopy.csv", zeros)])
@@ -212,6 +235,17 @@ def hostile(out, good):
         m["machine_id"] = new
     rebundle(os.path.join(out, "extra-99.tar.gz"), files, extra)
     noted["extra-99.tar.gz"] = "extra 99-extra.csv"
+
+    def strange_strings(t, fs, m):
+        machine = json.loads(fs[f"{t}/results/machine.json"])
+        machine["cpu_model"] = "<script>alert(1)</script>'; system('touch /tmp/pwned'); '"
+        fs[f"{t}/results/machine.json"] = json.dumps(machine).encode()
+        m["name"] = "=HYPERLINK(\"http://x\")"
+        new = "e" * 12
+        for n in list(fs):
+            fs[n.replace(t, f"results-{new}", 1)] = fs.pop(n)
+        m["machine_id"] = new
+    rebundle(os.path.join(out, "strange-strings.tar.gz"), files, strange_strings)
 
     def older_share(t, fs, m):
         m["date"] = "2001-01-01T00:00:00Z"
