@@ -217,6 +217,16 @@ def hostile(out, good):
     write_tar(os.path.join(out, "bomb.tar.gz"), [regular(f"{top}/results/01-photocopy.csv", zeros)])
     refused["bomb.tar.gz"] = "tar bomb"
 
+    # A bomb in a header: a pax header is read whole, 48 MiB of it.
+    info, content = regular(f"{top}/manifest.json", files[f"{top}/manifest.json"])
+    info.pax_headers = {"comment": "x" * (48 << 20)}
+    raw = io.BytesIO()
+    with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
+        with tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as tar:
+            tar.addfile(info, io.BytesIO(content))
+    put("pax-bomb.tar.gz", raw.getvalue())
+    refused["pax-bomb.tar.gz"] = "tar bomb"
+
     # Merged with a note: one lesson missing, one extra CSV, a second share of one machine.
     def missing(t, fs, m):
         del fs[f"{t}/results/03-strides.csv"]
