@@ -59,6 +59,10 @@ class BundleError(Exception):
     """A bundle, or a part of one, that cannot be used: str(e) says why, in a few words."""
 
 
+class OtherVersion(BundleError):
+    """A file whose columns are not this checkout's: made by another project version."""
+
+
 def parse_csv_rows(text, header, what):
     """The rows of a comma-separated text whose first line must be HEADER, as lists."""
     import csv
@@ -68,7 +72,7 @@ def parse_csv_rows(text, header, what):
     except csv.Error as e:
         raise BundleError(f"{what} is not a CSV file ({e})") from None
     if not rows or tuple(rows[0]) != header:
-        raise BundleError(f"{what} has other columns than this checkout's "
+        raise OtherVersion(f"{what} has other columns than this checkout's "
                           f"({','.join(header)[:60]}...)")
     if len(rows) > MAX_ROWS:
         raise BundleError(f"{what} has more than {MAX_ROWS} rows")

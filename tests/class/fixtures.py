@@ -141,6 +141,13 @@ def nan_median(csv):
     return ("\n".join(lines) + "\n").encode()
 
 
+def renamed(top, fs, manifest, new):
+    """Make the bundle FS, MANIFEST another machine's: NEW, 12 hex digits."""
+    for n in list(fs):
+        fs[n.replace(top, f"results-{new}", 1)] = fs.pop(n)
+    manifest["machine_id"] = new
+
+
 def hostile(out, good):
     """Write the odd bundles into OUT, made from the good bundle GOOD; returns
     ({refused file: a phrase its line must hold}, {merged file: a phrase its note holds})."""
@@ -198,19 +205,22 @@ def hostile(out, good):
         write_tar(os.path.join(out, name), [regular(n, d) for n, d in files.items()] + [entry])
         refused[name] = phrase
 
-    def with_file(member, content):
+    # Merged with a note: a file that does not parse is left out, the rest merged.
+    def with_file(member, content, new):
         def change(t, fs, m):
             fs[f"{t}/{member}"] = content(fs[f"{t}/{member}"])
+            renamed(t, fs, m, new)
         return change
-    for name, phrase, member, content in (
+    for n, (name, phrase, member, content) in enumerate((
             ("nul-byte.tar.gz", "never writes", "results/01-photocopy.csv",
              lambda d: d.replace(b",copy,", b",co\0py,", 1)),
             ("nan-median.tar.gz", "not a finite", "results/01-photocopy.csv", nan_median),
-            ("machine-list.tar.gz", "not a JSON object", "results/machine.json", lambda d: b"[1, 2]"),
+            ("machine-list.tar.gz", "not a JSON object", "results/machine.json",
+             lambda d: b"[1, 2]"),
             ("deep-json.tar.gz", "not valid JSON", "results/machine.json",
-             lambda d: b"[" * 100000 + b"]" * 100000)):
-        rebundle(os.path.join(out, name), files, with_file(member, content))
-        refused[name] = phrase
+             lambda d: b"[" * 100000 + b"]" * 100000))):
+        rebundle(os.path.join(out, name), files, with_file(member, content, f"{n + 1}" * 12))
+        noted[name] = phrase
 
     # A tar bomb: one member of 64 MiB of zeros, about 64 KiB compressed.
     zeros = bytes(64 << 20)
@@ -230,19 +240,13 @@ def hostile(out, good):
     # Merged with a note: one lesson missing, one extra CSV, a second share of one machine.
     def missing(t, fs, m):
         del fs[f"{t}/results/03-strides.csv"]
-        new = "b" * 12
-        for n in list(fs):
-            fs[n.replace(t, f"results-{new}", 1)] = fs.pop(n)
-        m["machine_id"] = new
+        renamed(t, fs, m, "b" * 12)
     rebundle(os.path.join(out, "missing-03.tar.gz"), files, missing)
     noted["missing-03.tar.gz"] = "no results for 03-strides"
 
     def extra(t, fs, m):
-        new = "c" * 12
         fs[f"{t}/results/99-extra.csv"] = fs[f"{t}/results/01-photocopy.csv"]
-        for n in list(fs):
-            fs[n.replace(t, f"results-{new}", 1)] = fs.pop(n)
-        m["machine_id"] = new
+        renamed(t, fs, m, "c" * 12)
     rebundle(os.path.join(out, "extra-99.tar.gz"), files, extra)
     noted["extra-99.tar.gz"] = "extra 99-extra.csv"
 
@@ -251,10 +255,7 @@ def hostile(out, good):
         machine["cpu_model"] = "<script>alert(1)</script>'; system('touch /tmp/pwned'); '"
         fs[f"{t}/results/machine.json"] = json.dumps(machine).encode()
         m["name"] = "=HYPERLINK(\"http://x\")"
-        new = "e" * 12
-        for n in list(fs):
-            fs[n.replace(t, f"results-{new}", 1)] = fs.pop(n)
-        m["machine_id"] = new
+        renamed(t, fs, m, "e" * 12)
     rebundle(os.path.join(out, "strange-strings.tar.gz"), files, strange_strings)
 
     def older_share(t, fs, m):
