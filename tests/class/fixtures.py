@@ -169,6 +169,15 @@ def hostile(out, good):
     refused["notes.txt"] = "not a bundle"
     put("empty.tar.gz", b"")
     refused["empty.tar.gz"] = "not a bundle"
+    put(os.fsdecode(b"\xff\xfename.tar.gz"), b"x")
+    refused["??name.tar.gz"] = "not a bundle"
+    with open(os.path.join(out, "huge.tar.gz"), "wb") as f:
+        f.truncate(9 << 20)     # sparse: no disk used
+    refused["huge.tar.gz"] = "larger than any bundle"
+    os.symlink(good, os.path.join(out, "link.tar.gz"))
+    refused["link.tar.gz"] = "not a regular file"
+    os.mkdir(os.path.join(out, "a-folder"))
+    refused["a-folder"] = "not a regular file"
     write_tar(os.path.join(out, "no-manifest.tar.gz"),
               [regular(f"{top}/results/01-photocopy.csv", files[f"{top}/results/01-photocopy.csv"])])
     refused["no-manifest.tar.gz"] = "no manifest.json"
