@@ -259,7 +259,8 @@ def test_class(tmp, bundles, claims):
     for f in os.listdir(bundles):
         if f.startswith("results-"):
             good[f[8:20]] = set(fixtures.members(os.path.join(bundles, f)).keys())
-    good = {m: {n.split("/")[-1][:-4] for n in names if n.endswith(".csv")} for m, names in good.items()}
+    good = {m: {n.split("/")[-1][:-4] for n in names if n.endswith(".csv")}
+            for m, names in good.items()}
     good["b" * 12] = set(good[next(iter(good))]) - {"03-strides"}
     good["c" * 12] = set(good[next(iter(good))])
     good["e" * 12] = set(good[next(iter(good))])
@@ -288,7 +289,8 @@ def test_class(tmp, bundles, claims):
           sorted(after - before)[:5])
     check("nothing written by the hostile paths",
           not os.path.exists("/tmp/class-test-absolute") and not os.path.exists(
-              os.path.join(os.path.dirname(out), "x")) and not os.path.exists(os.path.join(tmp, "x")))
+              os.path.join(os.path.dirname(out), "x"))
+          and not os.path.exists(os.path.join(tmp, "x")))
     with open(os.path.join(out, "class.csv"), newline="") as f:
         rows = list(csv.reader(f))
     header = rows[0]
@@ -314,7 +316,8 @@ def test_class(tmp, bundles, claims):
     for lesson in LESSONS_PLOTTED:
         for suffix in ("", "-scatter"):
             png = os.path.join(out, f"{lesson}{suffix}.png")
-            check(f"{lesson}{suffix}.png drawn", os.path.isfile(png) and os.path.getsize(png) > 1000)
+            check(f"{lesson}{suffix}.png drawn",
+                  os.path.isfile(png) and os.path.getsize(png) > 1000)
     check("a predictions histogram per question (two questions)",
           sorted(f for f in os.listdir(out) if f.startswith("predictions-")) ==
           ["predictions-1.png", "predictions-2.png"], os.listdir(out))

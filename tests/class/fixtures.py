@@ -120,7 +120,8 @@ def rebundle(path, files, change):
     manifest = json.loads(files.pop(f"{top}/manifest.json"))
     change(top, files, manifest)
     top = f"results-{manifest['machine_id']}"
-    manifest["files"] = {n.split("/", 1)[1]: {"bytes": len(d), "sha256": hashlib.sha256(d).hexdigest()}
+    manifest["files"] = {n.split("/", 1)[1]: {"bytes": len(d),
+                                               "sha256": hashlib.sha256(d).hexdigest()}
                          for n, d in files.items()}
     files[f"{top}/manifest.json"] = json.dumps(manifest).encode()
     write_tar(path, [regular(n, d) for n, d in files.items()])
@@ -179,7 +180,8 @@ def hostile(out, good):
     os.mkdir(os.path.join(out, "a-folder"))
     refused["a-folder"] = "not a regular file"
     write_tar(os.path.join(out, "no-manifest.tar.gz"),
-              [regular(f"{top}/results/01-photocopy.csv", files[f"{top}/results/01-photocopy.csv"])])
+              [regular(f"{top}/results/01-photocopy.csv",
+                       files[f"{top}/results/01-photocopy.csv"])])
     refused["no-manifest.tar.gz"] = "no manifest.json"
 
     def newer_format(t, fs, m):
