@@ -20,6 +20,7 @@ import csv
 import html.parser
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -194,6 +195,8 @@ def edit_claims(bundles, spare):
         first[2] = "not-held" if first[2] == "held" else "held"
         rows[1] = ",".join(first)
         fs[f"{top}/claims.csv"] = ("\n".join(rows) + "\n").encode()
+        rows.append("01-photocopy,gone-claim,held,1x,A claim of another version")
+        fs[f"{top}/claims.csv"] = ("\n".join(rows) + "\n").encode()
     fixtures.rebundle(path, files, flip)
     return os.path.basename(path)[len("results-"):-len(".tar.gz")]
 
@@ -327,8 +330,13 @@ def test_class(tmp, bundles, claims):
     check("a name that a spreadsheet would take for a formula is quoted in class.csv",
           any(r[0] == "e" * 12 and "'=HYPERLINK" in ",".join(r) for r in rows)
           and not any(c.startswith("=") for r in rows for c in r))
-    check("the edited claims are shown as a disagreement, naming the machine",
-          edited in text.split("disagreements")[-1], edited)
+    differ = re.findall(r"<tr><td><b>[\w-]+</b>: [^<]*</td>(?:<td[^>]*>[^<]*</td>){4}"
+                        r"<td>([^<]*)</td></tr>", text)
+    check("the edited claim is shown as a disagreement, naming its machine, and no other",
+          sorted(differ) == sorted(["none", "none", edited]), differ)
+    said = [l for l in lines if l.startswith(f"class: results-{edited}.tar.gz: 1 of its shared")]
+    check("a shared claim this checkout does not have is named in one line", len(said) == 1,
+          lines[-4:])
     check("the output folder holds no working files", not os.path.exists(os.path.join(out, ".work"))
           and not [f for f in os.listdir(os.path.dirname(out)) if f.startswith(".class")])
     return out
