@@ -25,6 +25,9 @@
 #include "records.h"
 
 #define DEFAULT_FIELD_LEN 32
+/* The least text that holds one record of the size sweep: three words,
+ * three commas, five digits and a newline (records_generate). */
+#define LEAST_SIZE (3 * DEFAULT_FIELD_LEN + 9)
 
 static const char default_sizes[] = "1M,4M,16M,64M,256M";
 static const char quick_sizes[] = "1M,4M,16M,64M";
@@ -169,6 +172,8 @@ int main(int argc, char **argv)
 
 	bench_parse_args(&cfg, argc, argv, "02-views", default_sizes,
 			 quick_sizes);
+	bench_refuse_sizes_below(&cfg, LEAST_SIZE,
+				 "one record with 32-byte fields");
 	/* The text, and copies of its fields with malloc's overhead: 2.3 times
 	 * the text with 32-byte fields, and more for short fields, which the
 	 * field sweep only tries at a fixed 16 MiB (extra_bytes in the CSV). */

@@ -4,8 +4,9 @@
  * For each file size the program writes one test file of pseudo-random
  * bytes into a fresh folder under the build directory, measures every way
  * of summing it that the size calls for, and deletes it before the next
- * size. The folder and the file are removed on every exit, also after
- * Ctrl-C or kill. Each operation is the whole job a program would do: open
+ * size. The folder and the file are in the harness's clean-up registry,
+ * so they are removed on every exit, also after Ctrl-C or kill; a folder
+ * left by a run killed with SIGKILL is removed by the next. Each operation is the whole job a program would do: open
  * the file, read all of it, close it.
  *
  * Variants (each sums every byte it reads with checksum_bytes; every sum is
@@ -33,7 +34,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,37 +77,9 @@ struct way {
 /* --- The temporary folder, removed whatever happens ---------------------- */
 
 static char folder[PATH_MAX], file_path[PATH_MAX + 16];
-static struct sigaction previous[NSIG];
 
-static void remove_test_files(void)
-{
-	if (file_path[0])
-		unlink(file_path);
-	if (folder[0])
-		rmdir(folder);
-}
-
-/* Remove the files, then let the signal do what it did before (the
- * harness removes its temporary CSV, then the process dies). */
-static void remove_and_resignal(int sig)
-{
-	remove_test_files();
-	sigaction(sig, &previous[sig], NULL);
-	raise(sig);
-}
-
-static void remove_on_signals(void)
-{
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-	struct sigaction sa = { .sa_handler = remove_and_resignal };
-
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaction(sigs[i], &sa, &previous[sigs[i]]);
-	atexit(remove_test_files);
-}
-
-/* build/04-mmap-files.XXXXXX, beside build/bench/ where this program is. */
+/* build/04-mmap-files.PID.XXXXXX, beside build/bench/ where this program
+ * is, and the name of the data file in it. */
 static int make_folder(void)
 {
 	char exe[PATH_MAX];
@@ -119,16 +91,8 @@ static int make_folder(void)
 	exe[n] = '\0';
 	for (int i = 0; i < 2 && (slash = strrchr(exe, '/')); i++)
 		*slash = '\0';
-	if (snprintf(folder, sizeof(folder), "%s/04-mmap-files.XXXXXX", exe) >=
-	    (int)sizeof(folder)) {
-		errno = ENAMETOOLONG;
-		folder[0] = '\0';
+	if (bench_temp_folder(folder, sizeof(folder), exe, "04-mmap-files") < 0)
 		return -1;
-	}
-	if (!mkdtemp(folder)) {
-		folder[0] = '\0';
-		return -1;
-	}
 	snprintf(file_path, sizeof(file_path), "%s/data", folder);
 	return 0;
 }
@@ -456,9 +420,10 @@ static int evictable(const char *path)
 static int measure_size(struct bench_run *run, struct testfile *f,
 			unsigned char *chunk, int *cold_ok)
 {
-	int ret = -1;
+	int ret = -1, file_id = bench_cleanup_file(f->path);
 
-	if (write_test_file(f, chunk) < 0 || shuffle_blocks(f) < 0) {
+	if (file_id < 0 || write_test_file(f, chunk) < 0 ||
+	    shuffle_blocks(f) < 0) {
 		fprintf(stderr, "04-mmap: cannot write %s: %s\n", f->path,
 			strerror(errno));
 		goto out_remove;
@@ -476,7 +441,10 @@ static int measure_size(struct bench_run *run, struct testfile *f,
 out_remove:
 	free(f->order);
 	f->order = NULL;
-	unlink(f->path);
+	if (file_id >= 0)
+		bench_cleanup_now(file_id);
+	else
+		unlink(f->path);
 	return ret;
 }
 
@@ -496,7 +464,6 @@ int main(int argc, char **argv)
 	run = bench_open(&cfg, steps);
 	if (!run)
 		return 1;
-	remove_on_signals();
 	if (make_folder() < 0) {
 		fprintf(stderr, "04-mmap: cannot make a folder for test files: "
 			"%s\n", strerror(errno));

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "asan.h"
+#include "program.h"
 
 static int step;
 
@@ -24,7 +25,9 @@ static _Noreturn void usage(const char *prog, int status)
 struct demo_args demo_parse_args(int argc, char **argv)
 {
 	struct demo_args args = { .trap = false };
+	const char *slash = strrchr(argv[0], '/');
 
+	program_start(slash ? slash + 1 : argv[0]);
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--trap") == 0) {
 			args.trap = true;

@@ -21,7 +21,9 @@ struct demo_args {
 	bool trap;		/* --trap */
 };
 
-/* Parse argv; prints usage and exits (0 for --help, 2 for anything wrong). */
+/* Parse argv; prints usage and exits (0 for --help, 2 for anything wrong).
+ * It starts with program_start (program.h): output that cannot be written
+ * makes the demo fail. */
 struct demo_args demo_parse_args(int argc, char **argv);
 
 /* Print "Step n: title" with a blank line before it, after the pause. */

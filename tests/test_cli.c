@@ -285,7 +285,7 @@ static void benchmarks_refuse_sizes_beyond_memory(void **state)
 	(void)state;
 	for (size_t p = 0; p < n; p++) {
 		char dir[64], csv[128], left[512];
-		char *argv[] = { progs[p], "--sizes", "64,4096G", "--csv", csv,
+		char *argv[] = { progs[p], "--sizes", "1K,4096G", "--csv", csv,
 				 NULL };
 		struct outcome o;
 
@@ -294,11 +294,11 @@ static void benchmarks_refuse_sizes_beyond_memory(void **state)
 		run(argv, &o);
 		if (!o.exited || o.status != 1 || count_lines(o.err) != 1 ||
 		    !strstr(o.err, "available"))
-			fail_msg("%s --sizes 64,4096G: want exit 1 and one line "
+			fail_msg("%s --sizes 1K,4096G: want exit 1 and one line "
 				 "saying what is available, got %d (signal %d):\n%s",
 				 progs[p], o.status, o.signal, o.err);
 		if (scratch_list(dir, left, sizeof(left)) > 0)
-			fail_msg("%s --sizes 64,4096G wrote %s", progs[p], left);
+			fail_msg("%s --sizes 1K,4096G wrote %s", progs[p], left);
 		scratch_remove(dir);
 	}
 	cases_per_benchmark++;
@@ -390,7 +390,7 @@ static void benchmarks_report_an_unwritable_csv(void **state)
 
 	(void)state;
 	for (size_t p = 0; p < n; p++) {
-		char *argv[] = { progs[p], "--sizes", "64", "--csv",
+		char *argv[] = { progs[p], "--sizes", "1K", "--csv",
 				 "/nonexistent/dir/out.csv", NULL };
 		struct outcome o;
 
