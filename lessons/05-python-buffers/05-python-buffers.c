@@ -24,6 +24,7 @@
 
 #include "byteview.h"
 #include "demo.h"
+#include "program.h"
 
 #ifndef PYTHON_EXE
 #define PYTHON_EXE "python3"
@@ -123,7 +124,10 @@ static int step_python(void)
 	demo_step("Python: the same rule, through the buffer protocol");
 	printf("  running %s\n  with    %s\n  (the interpreter the workbench module was built for)\n",
 	       LESSON_SCRIPT, PYTHON_EXE);
-	fflush(stdout);
+	if (fflush(stdout) != 0) {
+		program_note_stdout_error(errno);	/* reported at exit */
+		return -1;
+	}
 	pid = fork();
 	if (pid < 0) {
 		fprintf(stderr, "%s: fork: %s\n", prog, strerror(errno));
@@ -137,13 +141,19 @@ static int step_python(void)
 			strerror(errno));
 		_exit(127);
 	}
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
-	    WEXITSTATUS(status) != 0) {
-		fprintf(stderr, "%s: the Python half failed: %s\n", prog,
-			LESSON_SCRIPT);
+	if (waitpid(pid, &status, 0) < 0) {
+		fprintf(stderr, "%s: waiting for Python: %s\n", prog,
+			strerror(errno));
 		return -1;
 	}
-	return 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	/* Status 1 (or 130 after Ctrl-C): the script said why, in one line. */
+	if (!WIFEXITED(status) || (WEXITSTATUS(status) != 1 &&
+				   WEXITSTATUS(status) != 130))
+		fprintf(stderr, "%s: the Python half failed: %s\n", prog,
+			LESSON_SCRIPT);
+	return -1;
 }
 
 /* A view that outlives its bytes: what the export counter prevents. */
