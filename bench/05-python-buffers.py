@@ -382,11 +382,14 @@ def remove_temp_and_die(sig, frame):
 
 def catch_ending_signals():
     """Remove the temporary CSV on each signal that ends a process, unless
-    the program was started with it ignored (nohup). SIGPIPE and SIGXFSZ
-    are ignored by Python: a write then fails with EPIPE or EFBIG."""
+    the program was started with it ignored (nohup). Python itself ignores
+    SIGPIPE, so whether it was ignored before cannot be known: it ends the
+    program like the others, as it ends the C benchmarks. SIGXFSZ stays
+    ignored: a write past `ulimit -f` fails with EFBIG, said in one line."""
     for sig in ENDING_SIGNALS:
         if signal.getsignal(sig) != signal.SIG_IGN:
             signal.signal(sig, remove_temp_and_die)
+    signal.signal(signal.SIGPIPE, remove_temp_and_die)
 
 
 def open_temp(target, mode):

@@ -2,10 +2,12 @@
  * demo.c - argument parsing, numbered steps and pauses for lesson demos.
  *
  * The step counter is the one piece of state: demo_step numbers the steps
- * 1, 2, 3 ... in the order the program reaches them.
+ * 1, 2, 3 ... in the order the program reaches them. Each step first
+ * flushes what the last one printed, which is where lost output shows.
  */
 #include "demo.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,10 +57,25 @@ void demo_pause(void)
 		;
 }
 
+/*
+ * Output that cannot be written (a full disk, a closed stdout) ends the demo
+ * at the next step, with status 1 and program.h's one line, rather than
+ * running the rest of the lesson for nobody.
+ */
+static void stop_if_output_lost(void)
+{
+	errno = 0;
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return;
+	program_note_stdout_error(errno);
+	exit(1);
+}
+
 void demo_step(const char *title)
 {
 	if (step > 0)
 		demo_pause();
+	stop_if_output_lost();
 	printf("\nStep %d: %s\n", ++step, title);
 }
 

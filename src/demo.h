@@ -26,7 +26,9 @@ struct demo_args {
  * makes the demo fail. */
 struct demo_args demo_parse_args(int argc, char **argv);
 
-/* Print "Step n: title" with a blank line before it, after the pause. */
+/* Print "Step n: title" with a blank line before it, after the pause. If
+ * what was printed before could not be written, exit 1 instead (program.h
+ * prints why). */
 void demo_step(const char *title);
 
 /* Print "Predict: question" before a measurement, then pause: the class
