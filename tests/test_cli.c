@@ -739,7 +739,7 @@ static void stderr_closed_keeps_the_csv_clean(void **state)
 		char dir[64], fifo[128], tmpdir[64], text[16384] = "", id[64];
 		char *argv[] = { progs[p], "--quick", "--csv", fifo, NULL };
 		const char *base = strrchr(progs[p], '/') + 1;
-		struct outcome o;
+		struct outcome o = { 0 };
 		int errfd, fd;
 		pid_t pid;
 
@@ -824,7 +824,7 @@ static void what_sigkill_leaves_the_next_run_removes(void **state)
 	char *argv[] = { BUILD_DIR "/bench/04-mmap", "--quick", "--csv", csv,
 			 NULL };
 	char *again[] = { argv[0], "--sizes", "4K", "--csv", csv, NULL };
-	struct outcome o;
+	struct outcome o = { 0 };
 	int errfd, waited = 0;
 	pid_t pid;
 
@@ -1066,7 +1066,7 @@ static void sum_mmap_survives_a_file_truncated_under_it(void **state)
 	scratch_make(tmpdir);
 	snprintf(file, sizeof(file), "%s/data", dir);
 	for (int attempt = 0; attempt < 5 && !caught; attempt++) {
-		struct outcome o;
+		struct outcome o = { 0 };
 		int errfd, fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		pid_t pid;
 

@@ -115,7 +115,7 @@ static int open_and_close(const char *path)
 
 static void a_symbolic_link_stays_and_its_target_is_replaced(void **state)
 {
-	struct scratch s;
+	struct scratch s = { 0 };
 	char target[128], link[128];
 	struct stat st;
 
@@ -149,7 +149,7 @@ static void a_character_device_is_written_not_replaced(void **state)
 /* A child reads the FIFO; what it read comes back through a pipe. */
 static void a_fifo_with_a_reader_gets_the_csv(void **state)
 {
-	struct scratch s;
+	struct scratch s = { 0 };
 	char got[64] = "";
 	int back[2], status;
 	pid_t pid;
@@ -179,7 +179,7 @@ static void a_fifo_with_a_reader_gets_the_csv(void **state)
 
 static void a_fifo_without_a_reader_is_refused_at_once(void **state)
 {
-	struct scratch s;
+	struct scratch s = { 0 };
 	struct stat st;
 
 	(void)state;
@@ -194,7 +194,7 @@ static void a_fifo_without_a_reader_is_refused_at_once(void **state)
 
 static void a_folder_or_a_link_to_nothing_is_refused(void **state)
 {
-	struct scratch s;
+	struct scratch s = { 0 };
 
 	(void)state;
 	scratch_make(&s);
@@ -208,7 +208,7 @@ static void a_folder_or_a_link_to_nothing_is_refused(void **state)
 /* A block device node (of a number no driver has) is never opened. */
 static void a_block_device_is_refused(void **state)
 {
-	struct scratch s;
+	struct scratch s = { 0 };
 	struct stat st;
 
 	(void)state;
@@ -259,7 +259,7 @@ static void every_ending_signal_removes_what_was_registered(void **state)
 	static const int sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGALRM,
 				    SIGTERM, SIGUSR1, SIGUSR2, SIGXCPU,
 				    SIGVTALRM, SIGPROF };
-	struct scratch s;
+	struct scratch s = { 0 };
 
 	(void)state;
 	scratch_make(&s);
@@ -287,7 +287,7 @@ static void register_then_exit(const char *path)
 
 static void exit_removes_what_was_registered(void **state)
 {
-	struct scratch s;
+	struct scratch s = { 0 };
 	int status;
 
 	(void)state;
@@ -311,7 +311,7 @@ static void ignore_then_register(const char *path)
 
 static void an_ignored_signal_stays_ignored(void **state)
 {
-	struct scratch s;
+	struct scratch s = { 0 };
 	int status;
 
 	(void)state;
@@ -339,7 +339,7 @@ static void folder_then_file(const char *dir)
 
 static void undos_run_newest_first(void **state)
 {
-	struct scratch s;
+	struct scratch s = { 0 };
 	int status;
 
 	(void)state;
@@ -368,7 +368,7 @@ static void fork_a_child_that_exits(const char *path)
 
 static void a_forked_child_leaves_its_parents_files(void **state)
 {
-	struct scratch s;
+	struct scratch s = { 0 };
 	int status;
 
 	(void)state;
@@ -382,7 +382,7 @@ static void a_forked_child_leaves_its_parents_files(void **state)
 /* Forget keeps the file; now removes it; both free the entry. */
 static void forget_keeps_and_now_removes(void **state)
 {
-	struct scratch s;
+	struct scratch s = { 0 };
 	char kept[128];
 	int ids[BENCH_MAX_CLEANUPS + 1];
 
@@ -424,7 +424,7 @@ static pid_t a_dead_pid(void)
 
 static void a_dead_runs_folder_and_csv_are_removed(void **state)
 {
-	struct scratch s;
+	struct scratch s = { 0 };
 	char name[128], folder[256], live[128];
 	pid_t dead = a_dead_pid();
 
