@@ -512,6 +512,8 @@ def main():
         say(f"{BENCH}: cannot write standard output: {e.strerror}")
     except MemoryError:
         say(f"{BENCH}: out of memory")
+    except Exception as e:     # a bug: still one line, and no CSV left
+        say(f"{BENCH}: internal error: {type(e).__name__}: {e}")
     finally:
         remove_temp()
     silence_stdout()

@@ -772,6 +772,99 @@ static void stderr_closed_keeps_the_csv_clean(void **state)
 	cases_per_benchmark++;
 }
 
+/*
+ * --csv onto what is not a plain file, and cannot take one: a folder, a
+ * FIFO that no process reads (it must not hang), a symbolic link to
+ * nothing, a full device. One line, exit 1, and the FIFO and the link are
+ * still what they were, with nothing made beside them.
+ */
+static void benchmarks_refuse_destinations_that_cannot_take_a_csv(void **state)
+{
+	char progs[MAX_PROGRAMS][512];
+	size_t n = find_programs(BUILD_DIR "/bench", 0, progs);
+
+	(void)state;
+	for (size_t p = 0; p < n; p++) {
+		char dir[64], fifo[128], link[128], left[512];
+		const char *dests[] = { dir, fifo, link, "/dev/full" };
+		struct stat st;
+
+		scratch_make(dir);
+		snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+		snprintf(link, sizeof(link), "%s/link", dir);
+		assert_int_equal(mkfifo(fifo, 0600), 0);
+		assert_int_equal(symlink("nothing", link), 0);
+		for (size_t i = 0; i < ARRAY_SIZE(dests); i++) {
+			char *argv[] = { progs[p], "--quick", "--csv",
+					 (char *)dests[i], NULL };
+			struct outcome o;
+
+			run(argv, &o);
+			if (!o.exited || o.status != 1 || count_lines(o.err) != 1)
+				fail_msg("%s --csv %s: want exit 1 and one line, "
+					 "got status %d signal %d:\n%s", progs[p],
+					 dests[i], o.status, o.signal, o.err);
+		}
+		assert_int_equal(lstat(fifo, &st), 0);
+		assert_true(S_ISFIFO(st.st_mode));
+		assert_int_equal(lstat(link, &st), 0);
+		assert_true(S_ISLNK(st.st_mode));
+		if (scratch_list(dir, left, sizeof(left)) != 2)
+			fail_msg("%s: left beside them: %s", progs[p], left);
+		scratch_remove(dir);
+	}
+	cases_per_benchmark += 4;
+}
+
+/*
+ * --csv through a symbolic link: the link stays a link, the file it points
+ * to gets the CSV and keeps its mode (600 stays 600). Tried on the
+ * benchmarks that can finish in a moment (the harness's own tests try the
+ * C side on every kind of file: tests/test_harness_safety.c).
+ */
+static void a_csv_goes_through_a_symbolic_link(void **state)
+{
+	static const char *const fast[][2] = {
+		{ "01-photocopy", "64" }, { "04-mmap", "4K" },
+		{ "05-python-buffers", "64" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(fast); i++) {
+		char prog[512], dir[64], target[128], link[128], got[8] = "";
+		char *argv[] = { prog, "--sizes", (char *)fast[i][1], "--csv",
+				 link, NULL };
+		struct outcome o;
+		struct stat st;
+		int fd;
+
+		snprintf(prog, sizeof(prog), BUILD_DIR "/bench/%s", fast[i][0]);
+		if (access(prog, X_OK) != 0)
+			continue;
+		scratch_make(dir);
+		snprintf(target, sizeof(target), "%s/target.csv", dir);
+		snprintf(link, sizeof(link), "%s/link.csv", dir);
+		fd_write_file(target, "old\n");
+		assert_int_equal(chmod(target, 0600), 0);
+		assert_int_equal(symlink("target.csv", link), 0);
+		run(argv, &o);
+		if (!o.exited || o.status != 0)
+			fail_msg("%s --csv LINK: status %d signal %d:\n%s", prog,
+				 o.status, o.signal, o.err);
+		assert_int_equal(lstat(link, &st), 0);
+		assert_true(S_ISLNK(st.st_mode));
+		assert_int_equal(stat(target, &st), 0);
+		assert_int_equal(st.st_mode & 07777, 0600);
+		fd = open(target, O_RDONLY);
+		assert_true(fd >= 0);
+		assert_true(read(fd, got, 6) == 6);
+		close(fd);
+		assert_string_equal(got, "bench,");
+		scratch_remove(dir);
+	}
+	cases_per_benchmark++;
+}
+
 /* A size below what a benchmark can measure is a usage error (exit 2). */
 static void sizes_too_small_to_measure_are_usage_errors(void **state)
 {
@@ -1225,6 +1318,8 @@ int main(void)
 		cmocka_unit_test(no_descriptor_left_is_a_failure_not_a_zero),
 		cmocka_unit_test(benchmarks_fail_when_stdout_is_full_or_closed),
 		cmocka_unit_test(stderr_closed_keeps_the_csv_clean),
+		cmocka_unit_test(benchmarks_refuse_destinations_that_cannot_take_a_csv),
+		cmocka_unit_test(a_csv_goes_through_a_symbolic_link),
 		cmocka_unit_test(sizes_too_small_to_measure_are_usage_errors),
 		cmocka_unit_test(what_sigkill_leaves_the_next_run_removes),
 		cmocka_unit_test(tools_refuse_files_that_are_not_files),

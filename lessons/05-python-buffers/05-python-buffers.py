@@ -200,11 +200,19 @@ def main():
     except BrokenPipeError:
         status = 1  # the reader went away: nothing more to say, or to whom
     except OSError as e:
-        where = e.filename or "standard output"
-        say(f"{PROG}: cannot write {where}: {e.strerror}")
+        if e.filename:
+            say(f"{PROG}: {e.filename}: {e.strerror}")
+        else:
+            say(f"{PROG}: cannot write standard output: {e.strerror}")
         status = 1
-    except (EOFError, MemoryError) as e:
-        say(f"{PROG}: {'out of memory' if isinstance(e, MemoryError) else 'end of input'}")
+    except EOFError:            # Ctrl-D at a pause
+        say(f"\n{PROG}: end of input")
+        status = 1
+    except MemoryError:
+        say(f"{PROG}: out of memory")
+        status = 1
+    except Exception as e:     # a bug: still one line
+        say(f"{PROG}: internal error: {type(e).__name__}: {e}")
         status = 1
     silence_stdout()
     return status
