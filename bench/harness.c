@@ -133,11 +133,12 @@ struct cleanup {
 	void *arg;			/* its argument */
 	char path[PATH_MAX + 32];	/* bench_cleanup_file and _folder */
 	pid_t pid;			/* bench_cleanup_child */
+	pid_t owner;			/* the process that registered it */
 };
 
 static struct cleanup cleanups[BENCH_MAX_CLEANUPS];
 static size_t ncleanups;
-static pid_t registry_owner;	/* the process that filled the registry */
+static pid_t catching;		/* the process whose handlers are installed */
 
 static const int ending_signals[] = {
 	SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGALRM, SIGTERM, SIGUSR1, SIGUSR2,
@@ -152,15 +153,16 @@ static void ending_set(sigset_t *set)
 		sigaddset(set, ending_signals[i]);
 }
 
-/* Undo everything registered, newest first (also from a signal handler). */
+/* Undo everything this process registered, newest first (also from a
+ * signal handler). A child made by fork skips what its parent registered. */
 static void run_cleanups(void)
 {
-	if (getpid() != registry_owner)
-		return;		/* a child made by fork: not its to undo */
+	pid_t self = getpid();
+
 	while (ncleanups > 0) {
 		struct cleanup *c = &cleanups[--ncleanups];
 
-		if (c->undo)
+		if (c->undo && c->owner == self)
 			c->undo(c);
 		c->undo = NULL;
 	}
@@ -183,9 +185,9 @@ static void catch_ending_signals(void)
 {
 	struct sigaction sa = { .sa_handler = undo_and_resignal }, old;
 
-	if (registry_owner == getpid())
+	if (catching == getpid())
 		return;
-	registry_owner = getpid();
+	catching = getpid();
 	ending_set(&sa.sa_mask);
 	for (size_t i = 0; i < NENDING; i++) {
 		if (sigaction(ending_signals[i], NULL, &old) == 0 &&
@@ -207,7 +209,8 @@ static int push_cleanup(const struct cleanup *entry)
 	sigprocmask(SIG_BLOCK, &set, &old);
 	if (ncleanups < BENCH_MAX_CLEANUPS) {
 		id = (int)ncleanups;
-		cleanups[ncleanups++] = *entry;
+		cleanups[ncleanups] = *entry;
+		cleanups[ncleanups++].owner = getpid();
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (id < 0)

@@ -40,7 +40,9 @@
  * link points to, and the link stays. A character device (/dev/null, a
  * terminal) or a FIFO with a reader is written directly, since renaming
  * onto it would replace the device node; a FIFO without a reader, a block
- * device, a folder or a link to nothing is refused. "-" is stdout.
+ * device, a folder or a link to nothing is refused. "-" is stdout; a write
+ * to it that fails makes bench_measure and bench_close return -1 without a
+ * word, because program_start's exit handler says it once, at exit.
  *
  * Signals and exits: the temporary CSV, and whatever a benchmark registers
  * with bench_cleanup_* (see "Undoing on exit"), are removed whether the

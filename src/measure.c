@@ -23,6 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check.h"
+
 static uint64_t bytes_copied;
 static uint64_t allocations;
 
@@ -80,8 +82,8 @@ static int rollup_field(const char *name, size_t *bytes)
 	unsigned long kib;
 	int n = snprintf(key, sizeof(key), "\n%s:", name);
 
-	if (n < 0 || (size_t)n >= sizeof(key) ||
-	    read_proc("/proc/self/smaps_rollup", text, sizeof(text)) < 0)
+	REQUIRE(n > 0 && (size_t)n < sizeof(key));
+	if (read_proc("/proc/self/smaps_rollup", text, sizeof(text)) < 0)
 		return -1;
 	line = strstr(text, key);
 	if (!line || sscanf(line + n, " %lu kB", &kib) != 1) {
