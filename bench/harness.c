@@ -750,13 +750,39 @@ struct tally {
 	size_t extra_bytes;
 };
 
+/* The first failure a variant reported (bench_variant_failed), and who. */
+static int variant_error;
+static const struct bench_variant *failed_variant;
+
+void bench_variant_failed(int err)
+{
+	if (!variant_error)
+		variant_error = err ? err : EIO;
+}
+
 static uint64_t time_batch(struct bench_variant *v, uint64_t iters,
 			   uint64_t *checksum)
 {
-	uint64_t start = measure_now_ns();
+	uint64_t start = measure_now_ns(), ns;
 
 	*checksum = v->run(v->ctx, iters);
-	return measure_now_ns() - start;
+	ns = measure_now_ns() - start;
+	if (variant_error && !failed_variant)
+		failed_variant = v;
+	return ns;
+}
+
+/* Did a variant fail? Then say which, once, and start afresh. */
+static int a_variant_failed(const struct bench_config *cfg, size_t size)
+{
+	if (!variant_error)
+		return 0;
+	fprintf(stderr, "%s: %s at %zu bytes failed: %s\n", cfg->bench,
+		failed_variant ? failed_variant->name : "a variant", size,
+		strerror(variant_error));
+	variant_error = 0;
+	failed_variant = NULL;
+	return 1;
 }
 
 static void teardown_variants(struct bench_variant *v, size_t n)
@@ -787,6 +813,8 @@ static int setup_one(const struct bench_config *cfg, size_t size,
 		return -1;
 	}
 	v->run(v->ctx, 1);
+	if (variant_error && !failed_variant)
+		failed_variant = v;
 	if (measure_anonymous_bytes(&after) < 0)
 		goto out_teardown;
 	*extra = after > before ? after - before : 0;
@@ -826,7 +854,7 @@ static uint64_t calibrate(struct bench_variant *v, uint64_t min_ns)
 		uint64_t ns = time_batch(v, iters, &checksum);
 		double grow;
 
-		if (ns >= min_ns)
+		if (ns >= min_ns || variant_error)
 			return iters;
 		grow = ns ? 1.2 * (double)min_ns / (double)ns : 100;
 		if (grow > 100)
@@ -845,7 +873,7 @@ static void sample_variants(struct bench_variant *v, size_t n,
 {
 	for (size_t i = 0; i < n; i++)
 		time_batch(&v[i], t[i].iters, &t[i].checksum);
-	for (int s = 0; s < samples; s++) {
+	for (int s = 0; s < samples && !variant_error; s++) {
 		for (size_t i = 0; i < n; i++) {
 			long before = measure_faults().minor, faults;
 			uint64_t ns = time_batch(&v[i], t[i].iters,
@@ -962,13 +990,18 @@ static int compare_variants(const struct bench_config *cfg, size_t size,
 
 	REQUIRE(n > 0 && n <= BENCH_MAX_VARIANTS);
 	REQUIRE(samples >= 1 && samples <= BENCH_MAX_SAMPLES);
-	if (setup_variants(cfg, size, v, n, t) < 0)
+	variant_error = 0;
+	failed_variant = NULL;
+	if (setup_variants(cfg, size, v, n, t) < 0) {
+		a_variant_failed(cfg, size);
 		return -1;
-	for (size_t i = 0; i < n; i++)
+	}
+	for (size_t i = 0; i < n && !variant_error; i++)
 		t[i].iters = calibrate(&v[i], cfg->min_batch_ns);
-	sample_variants(v, n, t, samples);
+	if (!variant_error)
+		sample_variants(v, n, t, samples);
 	teardown_variants(v, n);
-	if (!checksums_agree(cfg, size, v, n, t))
+	if (a_variant_failed(cfg, size) || !checksums_agree(cfg, size, v, n, t))
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		summarise(&v[i], &t[i], size, samples, &r[i]);

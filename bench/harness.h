@@ -106,7 +106,9 @@ void bench_refuse_sizes_below(const struct bench_config *cfg, size_t least,
  * One way of doing the operation. Only name and run are required.
  *
  * run does the operation iters times and returns a checksum of the data it
- * read the last time (or 0 when it reads nothing). setup allocates and
+ * read the last time (or 0 when it reads nothing). A run that fails (a
+ * read that errs, a malloc refused) calls bench_variant_failed and returns
+ * at once, with any checksum. setup allocates and
  * first-touches what the variant needs beyond the source data: the harness
  * reads the process's anonymous resident memory (measure.h) before and
  * after it and its first run, and that difference is the variant's
@@ -122,6 +124,15 @@ struct bench_variant {
 	size_t bytes_per_op;	/* payload copied or read per operation; 0: none */
 	int faults_expected;	/* faulting is what it measures (mmap): no warning */
 };
+
+/*
+ * The one way a variant reports a failure of the world, from inside its
+ * run (or setup): the errno that says why. The harness stops measuring
+ * after that batch, tears the variants down, prints one line "bench:
+ * variant at N bytes failed: why", and bench_measure (or bench_compare)
+ * returns -1; no row is written. Only the first failure counts.
+ */
+void bench_variant_failed(int err);
 
 /* The figures for one variant at one size, as written to the CSV. */
 struct bench_result {

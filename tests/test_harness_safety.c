@@ -2,9 +2,11 @@
  * test_harness_safety.c - the harness never replaces what is not its own,
  * and undoes what a benchmark made, however the program ends.
  *
- * Three groups: where --csv writes (a symbolic link, a device, a FIFO, a
+ * The groups: where --csv writes (a symbolic link, a device, a FIFO, a
  * folder, a link to nothing), the clean-up registry (signals, exit, order,
- * fork), and what a run killed with SIGKILL leaves for the next one. Each
+ * fork), what a run killed with SIGKILL leaves for the next one, and
+ * failures that must not pass for measurements (unreadable counters, a
+ * variant that reports one). Each
  * CSV here is opened and closed without measuring anything, and each
  * signal is raised in a child process, so the file runs in a fraction of a
  * second and times nothing.
@@ -493,6 +495,32 @@ static void unreadable_counters_fail_the_measurement(void **state)
 	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/* A variant that fails on its calls-th run, with ENOSPC. */
+static uint64_t fails_later(void *ctx, uint64_t iters)
+{
+	int *calls = ctx;
+
+	(void)iters;
+	if (--*calls == 0)
+		bench_variant_failed(ENOSPC);
+	return 0;
+}
+
+static void a_failing_variant_fails_the_measurement_once(void **state)
+{
+	int calls = 3;
+	struct bench_variant v[] = {
+		{ .name = "breaks", .run = fails_later, .ctx = &calls },
+		{ .name = "works", .run = nothing },
+	};
+	struct bench_result r[2];
+
+	(void)state;
+	assert_int_equal(bench_compare(64, v, 2, r), -1);
+	/* the failure is not carried over to the next measurement */
+	assert_int_equal(bench_compare(64, &v[1], 1, r), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -510,6 +538,7 @@ int main(void)
 		cmocka_unit_test(forget_keeps_and_now_removes),
 		cmocka_unit_test(a_dead_runs_folder_and_csv_are_removed),
 		cmocka_unit_test(unreadable_counters_fail_the_measurement),
+		cmocka_unit_test(a_failing_variant_fails_the_measurement_once),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
