@@ -611,7 +611,7 @@ static void a_file_size_limit_is_one_line_and_exit_1(void **state)
 	(void)state;
 	for (size_t p = 0; p < n; p++) {
 		char dir[64], csv[128];
-		char *argv[] = { progs[p], "--quick", "--csv", csv, NULL };
+		char *argv[] = { progs[p], "--sizes", "1K", "--csv", csv, NULL };
 		struct outcome o;
 
 		previous_results(dir, csv);
@@ -640,7 +640,7 @@ static void no_descriptor_left_is_a_failure_not_a_zero(void **state)
 	(void)state;
 	for (size_t p = 0; p < n; p++) {
 		char dir[64], csv[128];
-		char *argv[] = { progs[p], "--quick", "--csv", csv, NULL };
+		char *argv[] = { progs[p], "--sizes", "1K", "--csv", csv, NULL };
 		struct outcome o;
 
 		if (is_script(progs[p]))
@@ -667,7 +667,7 @@ static void benchmarks_fail_when_stdout_is_full_or_closed(void **state)
 
 	(void)state;
 	for (size_t p = 0; p < n; p++) {
-		char *argv[] = { progs[p], "--quick", NULL };
+		char *argv[] = { progs[p], "--sizes", "1K", NULL };
 		struct outcome o;
 
 		run_with(argv, &full, &o);
@@ -795,7 +795,7 @@ static void benchmarks_refuse_destinations_that_cannot_take_a_csv(void **state)
 		assert_int_equal(mkfifo(fifo, 0600), 0);
 		assert_int_equal(symlink("nothing", link), 0);
 		for (size_t i = 0; i < ARRAY_SIZE(dests); i++) {
-			char *argv[] = { progs[p], "--quick", "--csv",
+			char *argv[] = { progs[p], "--sizes", "1K", "--csv",
 					 (char *)dests[i], NULL };
 			struct outcome o;
 
@@ -1216,6 +1216,43 @@ static void lessons_fail_when_stdout_is_full_or_closed(void **state)
 	cases_per_lesson += 3;
 }
 
+/*
+ * A demo interrupted mid-lesson (a hang-up, kill, a user's signal) dies of
+ * the signal, or had already finished, and leaves nothing in its TMPDIR
+ * (lesson 04's test files live there, in the harness's clean-up registry).
+ */
+static void interrupted_lessons_leave_nothing_behind(void **state)
+{
+	static const int sigs[] = { SIGHUP, SIGTERM, SIGUSR1 };
+	char progs[MAX_PROGRAMS][512];
+	size_t n = find_programs(BUILD_DIR "/lessons", 1, progs);
+
+	(void)state;
+	for (size_t p = 0; p < n; p++) {
+		for (size_t i = 0; i < ARRAY_SIZE(sigs); i++) {
+			char tmpdir[64], left[512];
+			char *argv[] = { progs[p], NULL };
+			struct outcome o = { 0 };
+			int errfd;
+			pid_t pid;
+
+			scratch_make(tmpdir);
+			pid = start(argv, tmpdir, &errfd);
+			usleep(100000);
+			kill(pid, sigs[i]);
+			finish(pid, errfd, &o);
+			if (!(o.exited && o.status == 0) && o.signal != sigs[i])
+				fail_msg("%s, sent signal %d: status %d signal %d:\n%s",
+					 progs[p], sigs[i], o.status, o.signal, o.err);
+			if (scratch_list(tmpdir, left, sizeof(left)) > 0)
+				fail_msg("%s, sent signal %d, left: %s", progs[p],
+					 sigs[i], left);
+			scratch_remove(tmpdir);
+		}
+	}
+	cases_per_lesson += ARRAY_SIZE(sigs);
+}
+
 /* --- Lesson programs ------------------------------------------------------ */
 
 static void lessons_refuse_bad_arguments(void **state)
@@ -1326,6 +1363,7 @@ int main(void)
 		cmocka_unit_test(tools_fail_when_stdout_is_full_or_closed),
 		cmocka_unit_test(sum_mmap_survives_a_file_truncated_under_it),
 		cmocka_unit_test(lessons_fail_when_stdout_is_full_or_closed),
+		cmocka_unit_test(interrupted_lessons_leave_nothing_behind),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, print_counts);
