@@ -415,7 +415,7 @@ static FILE *open_temp(struct bench_run *run, mode_t mode)
 	char dir[PATH_MAX], prefix[PATH_MAX + 8];
 	const char *name;
 	FILE *f;
-	int fd;
+	int fd, err;
 
 	split_path(run->target, dir, sizeof(dir), &name);
 	snprintf(prefix, sizeof(prefix), "%s.tmp.", name);
@@ -428,20 +428,21 @@ static FILE *open_temp(struct bench_run *run, mode_t mode)
 	fd = open(run->temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
 	if (fd < 0)
 		return NULL;
-	run->temp_id = bench_cleanup_file(run->temp);
+	run->temp_id = bench_cleanup_file(run->temp);	/* at once */
 	if (run->temp_id < 0 || (mode && fchmod(fd, mode) < 0) ||
-	    !(f = fdopen(fd, "w"))) {
-		int err = errno;
-
-		close(fd);
-		bench_cleanup_now(run->temp_id);
-		if (run->temp_id < 0)
-			unlink(run->temp);
-		run->temp_id = -1;
-		errno = err;
-		return NULL;
-	}
+	    !(f = fdopen(fd, "w")))
+		goto out_remove;
 	return f;
+out_remove:
+	err = errno;
+	close(fd);
+	if (run->temp_id >= 0)
+		bench_cleanup_now(run->temp_id);
+	else
+		unlink(run->temp);
+	run->temp_id = -1;
+	errno = err;
+	return NULL;
 }
 
 /*
