@@ -44,6 +44,16 @@ static _Noreturn void die(const char *what)
 	exit(1);
 }
 
+/* The resident memory now; a figure that cannot be read ends the demo. */
+static size_t resident_now(void)
+{
+	size_t bytes;
+
+	if (measure_resident_bytes(&bytes) < 0)
+		die("cannot read the resident memory");
+	return bytes;
+}
+
 /* The text and the question asked of it. */
 struct lesson {
 	unsigned char *buf;
@@ -213,16 +223,6 @@ static void google_doc(struct lesson *l)
 }
 
 /* --- Step 3: where the photocopy wins -------------------------------------------- */
-
-/* The resident memory now; a figure that cannot be read ends the demo. */
-static size_t resident_now(void)
-{
-	size_t bytes;
-
-	if (measure_resident_bytes(&bytes) < 0)
-		die("cannot read the resident memory");
-	return bytes;
-}
 
 static void print_resident(const char *when, size_t base)
 {
