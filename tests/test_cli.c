@@ -109,6 +109,7 @@ struct streams {
 	const char *out;	/* stdout's file; NULL: /dev/null */
 	int close_out;		/* start with descriptor 1 closed */
 	int close_err;		/* start with descriptor 2 closed */
+	int own_group;		/* a process group of its own (for Ctrl-C) */
 	int limit;		/* set the limit below */
 	int resource;		/* RLIMIT_NOFILE, RLIMIT_FSIZE, ... */
 	rlim_t value;
@@ -133,6 +134,8 @@ static void arrange(const struct streams *s, int errfd)
 		close(fd);	/* RLIMIT_NOFILE counts from here */
 	if (s->limit)
 		setrlimit(s->resource, &lim);
+	if (s->own_group)
+		setpgid(0, 0);
 }
 
 /*
@@ -872,6 +875,48 @@ static void a_csv_goes_through_a_symbolic_link(void **state)
 	cases_per_benchmark++;
 }
 
+/*
+ * The CSV on standard output into a pipe whose reader stops after one
+ * line (`| head -1`): the benchmark stops too (SIGPIPE or one line and
+ * exit 1), never with exit 0 as if the results had arrived, never with a
+ * Python traceback.
+ */
+static void benchmarks_stop_at_a_broken_pipe(void **state)
+{
+	char progs[MAX_PROGRAMS][512];
+	size_t n = find_programs(BUILD_DIR "/bench", 0, progs);
+
+	(void)state;
+	for (size_t p = 0; p < n; p++) {
+		char dir[64], fifo[128], tmpdir[64], line[16384] = "";
+		char *argv[] = { progs[p], "--quick", NULL };
+		const struct streams to_fifo = { .out = fifo };
+		struct outcome o = { 0 };
+		int errfd, fd;
+		pid_t pid;
+
+		scratch_make(dir);
+		scratch_make(tmpdir);
+		snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+		assert_int_equal(mkfifo(fifo, 0600), 0);
+		fd = open(fifo, O_RDONLY | O_NONBLOCK);
+		assert_true(fd >= 0);
+		pid = start_with(argv, tmpdir, &errfd, &to_fifo);
+		if (read_lines(fd, pid, line, sizeof(line), 1) < 0)
+			fail_msg("%s | head -1: no line came", progs[p]);
+		close(fd);		/* head has what it wanted */
+		finish(pid, errfd, &o);
+		if ((o.exited && o.status != 1) ||
+		    (!o.exited && o.signal != SIGPIPE) ||
+		    strstr(o.err, "Traceback"))
+			fail_msg("%s | head -1: status %d signal %d:\n%s",
+				 progs[p], o.status, o.signal, o.err);
+		scratch_remove(dir);
+		scratch_remove(tmpdir);
+	}
+	cases_per_benchmark++;
+}
+
 /* A size below what a benchmark can measure is a usage error (exit 2). */
 static void sizes_too_small_to_measure_are_usage_errors(void **state)
 {
@@ -1260,6 +1305,46 @@ static void interrupted_lessons_leave_nothing_behind(void **state)
 	cases_per_lesson += ARRAY_SIZE(sigs);
 }
 
+/*
+ * Ctrl-C reaches every process of the foreground group: a demo and the
+ * programs it runs (lesson 05's Python half, lesson 00's copyloop). Each
+ * ends quietly: the demo by the signal (or it had finished), nothing left
+ * behind, and no Python traceback.
+ */
+static void ctrl_c_ends_a_lesson_quietly(void **state)
+{
+	char progs[MAX_PROGRAMS][512];
+	size_t n = find_programs(BUILD_DIR "/lessons", 1, progs);
+	const struct streams group = { .own_group = 1 };
+
+	(void)state;
+	for (size_t p = 0; p < n; p++) {
+		for (int delay = 1; delay <= 3; delay++) {
+			char tmpdir[64], left[512];
+			char *argv[] = { progs[p], NULL };
+			struct outcome o = { 0 };
+			int errfd;
+			pid_t pid;
+
+			scratch_make(tmpdir);
+			pid = start_with(argv, tmpdir, &errfd, &group);
+			usleep((useconds_t)delay * 80000);
+			kill(-pid, SIGINT);
+			finish(pid, errfd, &o);
+			if ((!(o.exited && o.status == 0) && o.signal != SIGINT) ||
+			    strstr(o.err, "Traceback"))
+				fail_msg("%s, Ctrl-C after %d ms: status %d signal "
+					 "%d:\n%s", progs[p], delay * 80, o.status,
+					 o.signal, o.err);
+			usleep(50000);	/* the group's other members end too */
+			if (scratch_list(tmpdir, left, sizeof(left)) > 0)
+				fail_msg("%s, Ctrl-C, left: %s", progs[p], left);
+			scratch_remove(tmpdir);
+		}
+	}
+	cases_per_lesson += 3;
+}
+
 /* --- Lesson programs ------------------------------------------------------ */
 
 static void lessons_refuse_bad_arguments(void **state)
@@ -1364,6 +1449,7 @@ int main(void)
 		cmocka_unit_test(stderr_closed_keeps_the_csv_clean),
 		cmocka_unit_test(benchmarks_refuse_destinations_that_cannot_take_a_csv),
 		cmocka_unit_test(a_csv_goes_through_a_symbolic_link),
+		cmocka_unit_test(benchmarks_stop_at_a_broken_pipe),
 		cmocka_unit_test(sizes_too_small_to_measure_are_usage_errors),
 		cmocka_unit_test(what_sigkill_leaves_the_next_run_removes),
 		cmocka_unit_test(tools_refuse_files_that_are_not_files),
@@ -1371,6 +1457,7 @@ int main(void)
 		cmocka_unit_test(sum_mmap_survives_a_file_truncated_under_it),
 		cmocka_unit_test(lessons_fail_when_stdout_is_full_or_closed),
 		cmocka_unit_test(interrupted_lessons_leave_nothing_behind),
+		cmocka_unit_test(ctrl_c_ends_a_lesson_quietly),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, print_counts);
