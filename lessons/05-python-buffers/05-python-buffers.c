@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,6 +135,14 @@ static int step_python(void)
 		return -1;
 	}
 	if (pid == 0) {
+		/* Ctrl-C while the interpreter starts would end in a traceback
+		 * from Python's own start-up; held back (blocked), it waits
+		 * until the script unblocks it, inside its one-line handler. */
+		sigset_t intr;
+
+		sigemptyset(&intr);
+		sigaddset(&intr, SIGINT);
+		sigprocmask(SIG_BLOCK, &intr, NULL);
 		setenv("PYTHONPATH", PYTHON_MODULE_DIR, 1);
 		setenv("DEMO_NEXT_STEP", "3", 1);
 		execv(PYTHON_EXE, argv);

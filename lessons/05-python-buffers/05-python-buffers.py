@@ -13,6 +13,7 @@ pipe ends it quietly with status 1, Ctrl-C with status 130.
 """
 import mmap
 import os
+import signal
 import sys
 import time
 
@@ -192,6 +193,10 @@ def silence_stdout():
 
 def main():
     try:
+        # The C demo starts us with SIGINT blocked, so that Ctrl-C during
+        # the interpreter's start-up waits for this handler (a no-op when
+        # run by hand).
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         lesson()
         return 0
     except KeyboardInterrupt:
