@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "program.h"
 #include "size.h"
 #include "timed_copy.h"
 
@@ -76,6 +77,7 @@ int main(int argc, char **argv)
 	uint64_t iters;
 	void *src, *dst;
 
+	program_start("copyloop");
 	if (argc == 2 && strcmp(argv[1], "--help") == 0)
 		usage(argv[0], 0);
 	if (argc != 3 || size_parse(argv[1], &len) < 0 || len == 0 ||
