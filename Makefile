@@ -491,3 +491,33 @@ $(TSAN_07): $(TSAN_07_SRC) src/shmring.h src/peer.h lessons/07-shared-memory/exe
 .PHONY: tsan
 tsan: $(TSAN_07) ## lesson 07's rings in two threads, under ThreadSanitizer
 	@$<
+
+# --- A class: share this machine's results, pool a class's -----------------
+# share   packs RESULTS (bench/results) into results-<id>.tar.gz: tools/share;
+#         NAME=... puts a name in (none otherwise), QUICK_OK=1 shares a quick
+#         sweep's results, marked as quick.
+# class   pools every bundle in DIR into $(BUILD)/class/: tools/class.
+# test-class-scale  300 synthetic bundles through tools/class, timed and
+#         measured (under 30 s and 500 MiB); CI runs it.
+# tests/test_class.py runs in `make test` (it needs gnuplot: deps-class).
+# Values given on the command line reach the tools as single-quoted words.
+
+quote = '$(subst ','\'',$(1))'
+
+.PHONY: share class test-class-scale deps-class
+share: ## pack this machine's results for a teacher: results-<id>.tar.gz (NAME=, QUICK_OK=1)
+	@tools/share --results $(call quote,$(or $(RESULTS),bench/results)) \
+		$(if $(NAME),--name $(call quote,$(NAME))) $(if $(filter 1,$(QUICK_OK)),--quick-ok)
+
+class: deps-class ## pool a class's bundles: make class DIR=folder -> build/class/index.html
+	@test -n $(call quote,$(DIR)) || { echo "usage: make class DIR=folder-of-bundles" >&2; exit 2; }
+	@tools/class $(call quote,$(DIR)) --out $(call quote,$(BUILD)/class)
+
+test-class-scale: deps-class ## 300 bundles through make class: under 30 s and 500 MiB
+	@tests/run tests/class/scale
+
+deps-class:
+	@tools/deps --quiet --for class
+
+TESTS += tests/test_class.py
+test: deps-class

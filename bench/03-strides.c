@@ -299,6 +299,7 @@ int main(int argc, char **argv)
 
 	bench_parse_args(&cfg, argc, argv, LESSON_ID, "256,512,1000,1024",
 			 "1024");
+	bench_refuse_sizes_below(&cfg, BAND_ROWS, "a band of 32 rows");
 	if (bench_check_bytes(&cfg, "the run, with five matrices of the "
 			      "largest size,", sweep_bytes(&cfg)) < 0)
 		return 1;

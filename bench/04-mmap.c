@@ -4,8 +4,9 @@
  * For each file size the program writes one test file of pseudo-random
  * bytes into a fresh folder under the build directory, measures every way
  * of summing it that the size calls for, and deletes it before the next
- * size. The folder and the file are removed on every exit, also after
- * Ctrl-C or kill. Each operation is the whole job a program would do: open
+ * size. The folder and the file are in the harness's clean-up registry,
+ * so they are removed on every exit, also after Ctrl-C or kill; a folder
+ * left by a run killed with SIGKILL is removed by the next. Each operation is the whole job a program would do: open
  * the file, read all of it, close it.
  *
  * Variants (each sums every byte it reads with checksum_bytes; every sum is
@@ -33,7 +34,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,50 +64,21 @@ struct testfile {
 	size_t nblocks;
 };
 
-/* One variant's context: how it reads, and the first error it met. */
+/* One variant's context: how it reads. */
 struct way {
 	const struct testfile *file;
 	size_t buf_size;	/* read variants: their buffer */
 	unsigned char *buf;
 	unsigned hints;		/* mmap variants: mappedfile hints */
 	int cold;		/* evict before each operation */
-	int error;		/* errno of the first failure; 0 if none */
 };
 
 /* --- The temporary folder, removed whatever happens ---------------------- */
 
 static char folder[PATH_MAX], file_path[PATH_MAX + 16];
-static struct sigaction previous[NSIG];
 
-static void remove_test_files(void)
-{
-	if (file_path[0])
-		unlink(file_path);
-	if (folder[0])
-		rmdir(folder);
-}
-
-/* Remove the files, then let the signal do what it did before (the
- * harness removes its temporary CSV, then the process dies). */
-static void remove_and_resignal(int sig)
-{
-	remove_test_files();
-	sigaction(sig, &previous[sig], NULL);
-	raise(sig);
-}
-
-static void remove_on_signals(void)
-{
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-	struct sigaction sa = { .sa_handler = remove_and_resignal };
-
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaction(sigs[i], &sa, &previous[sigs[i]]);
-	atexit(remove_test_files);
-}
-
-/* build/04-mmap-files.XXXXXX, beside build/bench/ where this program is. */
+/* build/04-mmap-files.PID.XXXXXX, beside build/bench/ where this program
+ * is, and the name of the data file in it. */
 static int make_folder(void)
 {
 	char exe[PATH_MAX];
@@ -119,16 +90,8 @@ static int make_folder(void)
 	exe[n] = '\0';
 	for (int i = 0; i < 2 && (slash = strrchr(exe, '/')); i++)
 		*slash = '\0';
-	if (snprintf(folder, sizeof(folder), "%s/04-mmap-files.XXXXXX", exe) >=
-	    (int)sizeof(folder)) {
-		errno = ENAMETOOLONG;
-		folder[0] = '\0';
+	if (bench_temp_folder(folder, sizeof(folder), exe, "04-mmap-files") < 0)
 		return -1;
-	}
-	if (!mkdtemp(folder)) {
-		folder[0] = '\0';
-		return -1;
-	}
 	snprintf(file_path, sizeof(file_path), "%s/data", folder);
 	return 0;
 }
@@ -156,6 +119,23 @@ static uint64_t next_random(uint64_t *state)
 	return *state = x;
 }
 
+/* write(2) may write less than asked (a file size limit, a full disk):
+ * go on until all is written or it fails, with errno saying why. */
+static int write_all(int fd, const unsigned char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t done = write(fd, p, n);
+
+		if (done < 0 && errno == EINTR)
+			continue;
+		if (done < 0)
+			return -1;
+		p += done;
+		n -= (size_t)done;
+	}
+	return 0;
+}
+
 /* Write size pseudo-random bytes, sum them on the way, and fsync, so that
  * the pages are clean (no write-back during the measurements). */
 static int write_test_file(struct testfile *f, unsigned char *chunk)
@@ -175,7 +155,7 @@ static int write_test_file(struct testfile *f, unsigned char *chunk)
 			memcpy(chunk + i, &w, n - i < 8 ? n - i : 8);
 		}
 		f->sum += checksum_bytes(chunk, n);
-		if (write(fd, chunk, n) != (ssize_t)n)
+		if (write_all(fd, chunk, n) < 0)
 			goto out_close;
 	}
 	if (fsync(fd) < 0)
@@ -208,10 +188,11 @@ static int shuffle_blocks(struct testfile *f)
 
 /* --- The variants ------------------------------------------------------------ */
 
-static uint64_t failed(struct way *w)
+/* A read or a mapping that failed: the harness stops and says why (a
+ * short read, with no errno, is EIO there). */
+static uint64_t failed(void)
 {
-	if (!w->error)
-		w->error = errno ? errno : EIO;
+	bench_variant_failed(errno);
 	return 0;
 }
 
@@ -221,11 +202,11 @@ static uint64_t read_once(struct way *w)
 	uint64_t sum = 0;
 
 	if (fd < 0)
-		return failed(w);
+		return failed();
 	if ((w->cold && pagecache_evict_fd(fd) < 0) ||
 	    fileio_sum(fd, w->buf, w->buf_size, &sum) < 0) {
 		close(fd);
-		return failed(w);
+		return failed();
 	}
 	close(fd);
 	return sum;
@@ -237,9 +218,9 @@ static uint64_t map_once(struct way *w)
 	uint64_t sum;
 
 	if (w->cold && pagecache_evict(w->file->path) < 0)
-		return failed(w);
+		return failed();
 	if (mappedfile_open(&mf, w->file->path, MAPPEDFILE_READ, w->hints) < 0)
-		return failed(w);
+		return failed();
 	sum = checksum_bytes(mf.data, mf.len);
 	mappedfile_close(&mf);
 	return sum;
@@ -257,13 +238,13 @@ static uint64_t read_random_once(struct way *w)
 	uint64_t sum = 0;
 
 	if (fd < 0)
-		return failed(w);
+		return failed();
 	for (size_t i = 0; i < f->nblocks; i++) {
 		size_t off = f->order[i], len = block_len(f, off);
 
 		if (pread(fd, w->buf, len, (off_t)off) != (ssize_t)len) {
 			close(fd);
-			return failed(w);
+			return failed();
 		}
 		sum += checksum_bytes(w->buf, len);
 	}
@@ -278,7 +259,7 @@ static uint64_t map_random_once(struct way *w)
 	uint64_t sum = 0;
 
 	if (mappedfile_open(&mf, f->path, MAPPEDFILE_READ, w->hints) < 0)
-		return failed(w);
+		return failed();
 	for (size_t i = 0; i < f->nblocks; i++)
 		sum += checksum_bytes(mf.data + f->order[i],
 				      block_len(f, f->order[i]));
@@ -337,8 +318,7 @@ static struct bench_variant mapping(const char *name, struct way *w,
 
 /* --- Measuring one size ------------------------------------------------------ */
 
-/* Measure v[0..n), then insist that each read the file without error and
- * got the file's own sum. */
+/* Measure v[0..n), then insist that each got the file's own sum. */
 static int measure(struct bench_run *run, const struct testfile *f,
 		   const char *param, struct bench_variant *v, size_t n)
 {
@@ -347,13 +327,6 @@ static int measure(struct bench_run *run, const struct testfile *f,
 	if (bench_measure(run, f->size, param, v, n, r) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		struct way *w = v[i].ctx;
-
-		if (w->error) {
-			fprintf(stderr, "04-mmap: %s of %s failed: %s\n",
-				v[i].name, f->path, strerror(w->error));
-			return -1;
-		}
 		if (r[i].checksum != f->sum) {
 			fprintf(stderr, "04-mmap: %s summed %#llx, the file "
 				"holds %#llx\n", v[i].name,
@@ -456,9 +429,10 @@ static int evictable(const char *path)
 static int measure_size(struct bench_run *run, struct testfile *f,
 			unsigned char *chunk, int *cold_ok)
 {
-	int ret = -1;
+	int ret = -1, file_id = bench_cleanup_file(f->path);
 
-	if (write_test_file(f, chunk) < 0 || shuffle_blocks(f) < 0) {
+	if (file_id < 0 || write_test_file(f, chunk) < 0 ||
+	    shuffle_blocks(f) < 0) {
 		fprintf(stderr, "04-mmap: cannot write %s: %s\n", f->path,
 			strerror(errno));
 		goto out_remove;
@@ -476,7 +450,10 @@ static int measure_size(struct bench_run *run, struct testfile *f,
 out_remove:
 	free(f->order);
 	f->order = NULL;
-	unlink(f->path);
+	if (file_id >= 0)
+		bench_cleanup_now(file_id);
+	else
+		unlink(f->path);
 	return ret;
 }
 
@@ -496,7 +473,6 @@ int main(int argc, char **argv)
 	run = bench_open(&cfg, steps);
 	if (!run)
 		return 1;
-	remove_on_signals();
 	if (make_folder() < 0) {
 		fprintf(stderr, "04-mmap: cannot make a folder for test files: "
 			"%s\n", strerror(errno));

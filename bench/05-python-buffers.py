@@ -18,7 +18,17 @@ bench/run and the plots treat it like every other benchmark:
     interpolated as the C harness does; minor faults per operation from
     getrusage;
   - the +sum variants must return the same checksum, or the program stops;
-  - the CSV goes to a temporary file renamed into place at the end.
+  - the CSV goes where the C harness would put it: a temporary file beside
+    the file (beside a symbolic link's target) renamed onto it at the end,
+    with the old file's mode; a character device or a FIFO with a reader is
+    written directly; a folder, a block device, a FIFO without a reader or
+    a link to nothing is refused;
+  - nothing is left behind and nothing is half-written: the temporary file
+    is removed on every failure and on every signal that ends a process
+    (the program then dies of the signal, as the C benchmarks do); a
+    failure is one line and exit status 1, never a traceback; closed
+    standard streams are opened onto /dev/null first, read-only, so that
+    no file takes their place and a write to them fails loudly.
 
 The garbage collector is switched off while timing: nothing here makes
 reference cycles, and a collection in the middle of a batch would be noise.
@@ -31,11 +41,28 @@ import os
 import re
 import resource
 import signal
+import stat
 import sys
 import time
 from itertools import repeat
 
-import workbench
+
+def open_closed_streams():
+    """Descriptors 0-2 that are closed become /dev/null, read-only (as
+    program_start in src/program.c does), before any file is opened."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            os.open(os.devnull, os.O_RDONLY)   # the lowest free number: fd
+    if sys.stdout is None:      # writes to it fail, and are reported
+        sys.stdout = open(1, "w", closefd=False)
+    if sys.stderr is None:      # nobody reads it: messages go nowhere
+        sys.stderr = open(os.devnull, "w")
+
+
+open_closed_streams()
+import workbench  # noqa: E402  (after the streams are safe)
 
 sys.dont_write_bytecode = True  # importing results.py leaves no __pycache__ in tools/
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
@@ -45,12 +72,21 @@ BENCH = "05-python-buffers"
 DEFAULT_SIZES = "64,256,1K,4K,16K,64K,256K,1M,4M,16M,64M,256M"
 QUICK_SIZES = "64,256,1K,4K,16K,64K,256K,1M,4M,16M"
 MAX_SIZES = 64
+LEAST_SIZE = 2      # the middle half of the source must hold a byte
 SAMPLES = 11
 MIN_BATCH_NS = 5_000_000
 SCHEMA = ",".join(COLUMNS)  # tools/results.py: the one Python definition
 PAGE = os.sysconf("SC_PAGESIZE")
 
-temp_path = None
+temp_path = None    # the temporary CSV, while it exists
+ENDING_SIGNALS = (signal.SIGHUP, signal.SIGINT, signal.SIGQUIT,
+                  signal.SIGALRM, signal.SIGTERM, signal.SIGUSR1,
+                  signal.SIGUSR2, signal.SIGXCPU, signal.SIGVTALRM,
+                  signal.SIGPROF)
+
+
+class Failure(Exception):
+    """A failure of the world, said in one line: 'what: why'."""
 
 
 # --- Command line (the same options and errors as bench_parse_args) ----------
@@ -109,17 +145,28 @@ def parse_args(argv):
     text = sizes if sizes is not None else \
         (QUICK_SIZES if quick else DEFAULT_SIZES)
     try:
-        return parse_sizes(text), csv
+        sizes = parse_sizes(text)
     except ValueError as e:
         print(f"{BENCH}: bad size list '{text}': {e}", file=sys.stderr)
         usage(2)
+    for n in sizes:
+        if n < LEAST_SIZE:
+            print(f"{BENCH}: size {n} is too small: the middle half of it "
+                  f"needs at least {LEAST_SIZE}", file=sys.stderr)
+            usage(2)
+    return sizes, csv
 
 
 # --- Instruments ------------------------------------------------------------
 
 def resident_bytes():
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * PAGE
+    """From statm; a figure that cannot be read is a failure, never 0."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * PAGE
+    except (OSError, ValueError, IndexError) as e:
+        raise Failure("cannot read the memory counters: "
+                      f"{getattr(e, 'strerror', None) or e}") from None
 
 
 def minor_faults():
@@ -127,11 +174,15 @@ def minor_faults():
 
 
 def available_memory():
-    with open("/proc/meminfo") as f:
-        for line in f:
-            if line.startswith("MemAvailable:"):
-                return int(line.split()[1]) * 1024
-    return 0
+    """MemAvailable, or None when unknown (then nothing is refused)."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
 
 
 def give_back_free_memory():
@@ -271,10 +322,9 @@ def measure(size):
                                 gbps, extra[i],
                                 faults[i] / (SAMPLES * iters[i]))))
         if faulted[i]:
-            print(f"  note: {v[0]} at {size} bytes page-faulted in "
-                  f"{faulted[i]} of {SAMPLES} timed batches "
-                  f"({faults[i] / (SAMPLES * iters[i]):.4g} per operation)",
-                  file=sys.stderr)
+            say(f"  note: {v[0]} at {size} bytes page-faulted in "
+                f"{faulted[i]} of {SAMPLES} timed batches "
+                f"({faults[i] / (SAMPLES * iters[i]):.4g} per operation)")
     return rows
 
 
@@ -282,10 +332,8 @@ def check_sums(size, vs, sums):
     got = [(v[0], s) for v, s in zip(vs, sums) if v[2]]
     for name, s in got[1:]:
         if s != got[0][1]:
-            print(f"{BENCH}: checksums disagree at {size} bytes: "
-                  f"{got[0][0]} {got[0][1]:#x}, {name} {s:#x}",
-                  file=sys.stderr)
-            sys.exit(1)
+            raise Failure(f"checksums disagree at {size} bytes: "
+                          f"{got[0][0]} {got[0][1]:#x}, {name} {s:#x}")
 
 
 def csv_fields(size, iters, lo, p25, med, p75, hi, cv, gbps, extra, minflt):
@@ -315,60 +363,164 @@ def progress(done, steps, size, rows, start):
     elapsed = time.monotonic() - start
     left = elapsed / done * (steps - done)
     times = " ".join(f"{name} {format_ns(med)}" for name, med, _ in rows)
-    print(f"  {BENCH} {done:3}/{steps:<3} {format_size(size):>9}  {times}"
-          f"   ({elapsed:.0f} s, about {left:.0f} s left)", file=sys.stderr)
+    say(f"  {BENCH} {done:3}/{steps:<3} {format_size(size):>9}  {times}"
+        f"   ({elapsed:.0f} s, about {left:.0f} s left)")
 
 
-def remove_temp_and_die(sig, frame):
+def remove_temp():
+    global temp_path
     if temp_path:
         try:
             os.unlink(temp_path)
         except OSError:
             pass
+        temp_path = None
+
+
+def remove_temp_and_die(sig, frame):
+    remove_temp()
     signal.signal(sig, signal.SIG_DFL)
     os.kill(os.getpid(), sig)
 
 
-def open_csv(path):
+def catch_ending_signals():
+    """Remove the temporary CSV on each signal that ends a process, unless
+    the program was started with it ignored (nohup). Python itself ignores
+    SIGPIPE, so whether it was ignored before cannot be known: it ends the
+    program like the others, as it ends the C benchmarks. SIGXFSZ stays
+    ignored: a write past `ulimit -f` fails with EFBIG, said in one line."""
+    for sig in ENDING_SIGNALS:
+        if signal.getsignal(sig) != signal.SIG_IGN:
+            signal.signal(sig, remove_temp_and_die)
+    signal.signal(signal.SIGPIPE, remove_temp_and_die)
+
+
+def open_temp(target, mode):
+    """target.tmp.PID, created new, with the mode of the file it replaces."""
     global temp_path
-    if path == "-":
-        return sys.stdout
-    temp_path = f"{path}.tmp.{os.getpid()}"
-    signal.signal(signal.SIGINT, remove_temp_and_die)
-    signal.signal(signal.SIGTERM, remove_temp_and_die)
+    path = f"{target}.tmp.{os.getpid()}"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC,
+                 0o666)
+    temp_path = path
+    if mode is not None:
+        os.fchmod(fd, mode)
+    return open(fd, "w")
+
+
+def open_stream(path):
+    """A device or FIFO, written in place; a FIFO must have a reader."""
     try:
-        return open(temp_path, "w")
+        fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK | os.O_NOCTTY)
     except OSError as e:
-        print(f"{BENCH}: cannot create {path}: {e.strerror}", file=sys.stderr)
-        sys.exit(1)
+        if e.errno == 6:    # ENXIO
+            raise Failure(f"cannot write {path}: it is a FIFO that no "
+                          "process reads") from None
+        raise
+    os.set_blocking(fd, True)
+    return open(fd, "w")
+
+
+def open_csv(path):
+    """Where the CSV goes (see the top of this file): (file, target)."""
+    if path == "-":
+        return sys.stdout, None
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise Failure(f"cannot write {path}: it is a symbolic link to "
+                          "nothing") from None
+        return open_temp(path, None), path
+    why = ("it is a folder" if stat.S_ISDIR(st.st_mode) else
+           "it is a block device: a CSV is never written onto one"
+           if stat.S_ISBLK(st.st_mode) else None)
+    if why:
+        raise Failure(f"cannot write {path}: {why}")
+    if stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode):
+        return open_stream(path), None
+    if not stat.S_ISREG(st.st_mode):
+        raise Failure(f"cannot write {path}: it is neither a file, a "
+                      "character device nor a FIFO")
+    target = os.path.realpath(path)
+    return open_temp(target, stat.S_IMODE(st.st_mode)), target
+
+
+def check_memory(sizes):
+    """The source and a copy of half of it, refused before anything is
+    allocated, in the words of the C harness (bench_check_memory)."""
+    largest, have = max(sizes), available_memory()
+    if have is not None and largest + largest // 2 > have:
+        raise Failure(f"the largest size, {format_size(largest)}, times "
+                      f"1.5 needs {format_size(largest + largest // 2)} of "
+                      f"memory; {format_size(have)} is available")
+
+
+def run(sizes, path):
+    """Measure every size into the CSV at path, then put it in place."""
+    catch_ending_signals()
+    try:
+        out, target = open_csv(path)
+    except OSError as e:
+        raise Failure(f"cannot write {path}: {e.strerror}") from None
+    where = "standard output" if path == "-" else path
+    try:
+        print(SCHEMA, file=out)
+        gc.disable()
+        start = time.monotonic()
+        for done, n in enumerate(sizes, 1):
+            rows = measure(n)
+            for name, _, fields in rows:
+                print(f"{BENCH},{name},{fields}", file=out)
+            out.flush()
+            progress(done, len(sizes), n, rows, start)
+        if out is not sys.stdout:
+            out.close()
+        if target:
+            os.replace(temp_path, target)
+    except BrokenPipeError:
+        raise
+    except OSError as e:
+        raise Failure(f"cannot write {where}: {e.strerror}") from None
+
+
+def say(line):
+    """One line on stderr, if stderr can still take it."""
+    try:
+        print(line, file=sys.stderr, flush=True)
+    except OSError:
+        pass
+
+
+def silence_stdout():
+    """After stdout failed, stop Python's own flush at exit from failing
+    again with a traceback (the method of the Python docs on SIGPIPE)."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def main():
-    global temp_path
     sizes, path = parse_args(sys.argv[1:])
-    # The source and a copy of half of it, refused before anything is
-    # allocated, in the words of the C harness (bench_check_memory).
-    largest, have = max(sizes), available_memory()
-    if largest + largest // 2 > have:
-        print(f"{BENCH}: the largest size, {format_size(largest)}, times "
-              f"1.5 needs {format_size(largest + largest // 2)} of memory; "
-              f"{format_size(have)} is available", file=sys.stderr)
-        return 1
-    out = open_csv(path)
-    print(SCHEMA, file=out)
-    gc.disable()
-    start = time.monotonic()
-    for done, n in enumerate(sizes, 1):
-        rows = measure(n)
-        for name, _, fields in rows:
-            print(f"{BENCH},{name},{fields}", file=out)
-        out.flush()
-        progress(done, len(sizes), n, rows, start)
-    if out is not sys.stdout:
-        out.close()
-        os.replace(temp_path, path)
-        temp_path = None
-    return 0
+    try:
+        check_memory(sizes)
+        run(sizes, path)
+        sys.stdout.flush()
+        return 0
+    except Failure as e:
+        say(f"{BENCH}: {e}")
+    except BrokenPipeError:
+        pass        # the reader went away: nothing more to say, or to whom
+    except OSError as e:
+        say(f"{BENCH}: cannot write standard output: {e.strerror}")
+    except MemoryError:
+        say(f"{BENCH}: out of memory")
+    except Exception as e:     # a bug: still one line, and no CSV left
+        say(f"{BENCH}: internal error: {type(e).__name__}: {e}")
+    finally:
+        remove_temp()
+    silence_stdout()
+    return 1
 
 
 if __name__ == "__main__":

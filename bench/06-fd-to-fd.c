@@ -96,7 +96,6 @@ static const char *prog = "06-fd-to-fd";
 static char folder[PATH_MAX], src_path[PATH_MAX + 32], dst_path[PATH_MAX + 32];
 static size_t small_files;		/* s%05zu and d%05zu exist up to here */
 static pid_t drains[MAX_DRAINS];
-static struct sigaction previous[NSIG];
 
 /* folder/<c>NNNNN into buf, with async-signal-safe code only. */
 static void small_name(char *buf, size_t len, char c, size_t i)
@@ -134,22 +133,11 @@ static void clean_up(void)
 		rmdir(folder);
 }
 
-static void clean_up_and_resignal(int sig)
+/* The registry's undo (harness.h): clean_up is async-signal-safe. */
+static void clean_up_on_exit(void *arg)
 {
+	(void)arg;
 	clean_up();
-	sigaction(sig, &previous[sig], NULL);
-	raise(sig);
-}
-
-static void clean_up_on_exit(void)
-{
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-	struct sigaction sa = { .sa_handler = clean_up_and_resignal };
-
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaction(sigs[i], &sa, &previous[sigs[i]]);
-	atexit(clean_up);
 }
 
 static void remember_drain(pid_t pid)
@@ -168,7 +156,11 @@ static void forget_drain(pid_t pid)
 			drains[i] = 0;
 }
 
-/* build/06-fd-to-fd-files.XXXXXX, beside build/bench/ where we are. */
+/*
+ * build/06-fd-to-fd-files.PID.XXXXXX, beside build/bench/ where we are,
+ * removed with what is in it however the program ends (the registry of
+ * harness.h); a folder left by a killed run is removed by the next.
+ */
 static int make_folder(void)
 {
 	char exe[PATH_MAX];
@@ -180,19 +172,14 @@ static int make_folder(void)
 	exe[n] = '\0';
 	for (int i = 0; i < 2 && (slash = strrchr(exe, '/')); i++)
 		*slash = '\0';
-	if (snprintf(folder, sizeof(folder), "%s/06-fd-to-fd-files.XXXXXX",
-		     exe) >= (int)sizeof(folder)) {
-		errno = ENAMETOOLONG;
-		folder[0] = '\0';
-		return -1;
-	}
-	if (!mkdtemp(folder)) {
+	if (bench_temp_folder(folder, sizeof(folder), exe,
+			      "06-fd-to-fd-files") < 0) {
 		folder[0] = '\0';
 		return -1;
 	}
 	snprintf(src_path, sizeof(src_path), "%s/source", folder);
 	snprintf(dst_path, sizeof(dst_path), "%s/copy", folder);
-	return 0;
+	return bench_cleanup_add(clean_up_on_exit, NULL) < 0 ? -1 : 0;
 }
 
 /* --- Files ------------------------------------------------------------------- */
@@ -228,7 +215,7 @@ static int write_some(const char *path, size_t size, unsigned char *chunk,
 			memcpy(chunk + i, &w, n - i < 8 ? n - i : 8);
 		}
 		*sum += checksum_bytes(chunk, n);
-		if (write(fd, chunk, n) != (ssize_t)n)
+		if (fileio_write_full(fd, chunk, n) < 0)
 			goto out_close;
 	}
 	if (sync && fsync(fd) < 0)
@@ -1465,7 +1452,6 @@ int main(int argc, char **argv)
 	run = bench_open(&cfg, steps);
 	if (!run)
 		return 1;
-	clean_up_on_exit();
 	if (make_folder() < 0) {
 		fprintf(stderr, "%s: cannot make a folder for test files: %s\n",
 			prog, strerror(errno));

@@ -1,36 +1,43 @@
 /*
  * harness.c - calibrated, interleaved, checked timing (see harness.h).
  *
- * Layout: command-line parsing; the CSV file and its safe replacement;
- * statistics; buffers; then bench_measure, which is built from four steps
- * that mirror the method: set up (and measure the memory), calibrate, take
- * interleaved samples, then check, summarise and write.
+ * Layout: command-line parsing; the registry of what to undo on exit and
+ * on signals; the CSV file and its safe replacement; statistics; buffers;
+ * then bench_measure, which is built from four steps that mirror the
+ * method: set up (and measure the memory), calibrate, take interleaved
+ * samples, then check, summarise and write.
  */
 #include "harness.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "check.h"
 #include "measure.h"
+#include "program.h"
 #include "size.h"
 
 struct bench_run {
 	const struct bench_config *cfg;
 	FILE *csv;
+	char target[PATH_MAX];	/* the file a temporary CSV replaces, or "" */
+	char temp[PATH_MAX + 32];
+	int temp_id;		/* its clean-up entry, or -1 */
 	size_t steps, done;
 	uint64_t start_ns;
 };
-
-/* The temporary CSV's name, kept where the signal handler can reach it. */
-static char temp_path[4096];
 
 /* --- Command line --------------------------------------------------------- */
 
@@ -69,7 +76,9 @@ void bench_parse_args(struct bench_config *cfg, int argc, char **argv,
 	const char *sizes = NULL;
 	int c;
 
-	*cfg = (struct bench_config){ .bench = bench, .csv_path = "-",
+	program_start(bench);
+	*cfg = (struct bench_config){ .bench = bench, .prog = argv[0],
+				      .csv_path = "-",
 				      .samples = BENCH_MIN_SAMPLES,
 				      .min_batch_ns = BENCH_MIN_BATCH_NS };
 	opterr = 0;
@@ -98,51 +107,424 @@ void bench_parse_args(struct bench_config *cfg, int argc, char **argv,
 		  sizes ? sizes : cfg->quick ? quick_sizes : default_sizes);
 }
 
-/* --- The CSV, written under a temporary name ------------------------------ */
-
-static void remove_temp_and_die(int sig)
+void bench_refuse_sizes_below(const struct bench_config *cfg, size_t least,
+			      const char *why)
 {
-	if (temp_path[0])
-		unlink(temp_path);
+	for (size_t i = 0; i < cfg->nsizes; i++) {
+		if (cfg->sizes[i] >= least)
+			continue;
+		fprintf(stderr, "%s: size %zu is too small: %s needs at least "
+			"%zu\n", cfg->prog, cfg->sizes[i], why, least);
+		usage(cfg->prog, 2);
+	}
+}
+
+/* --- Undoing on exit and on signals ---------------------------------------- */
+
+/*
+ * The registry is a stack: entries are added on top, so running it from the
+ * top down undoes the newest first. A forgotten entry leaves a hole (undo
+ * NULL) until the entries above it are gone too. The main program changes
+ * it only with the signals blocked, so the handler never sees half an entry.
+ */
+struct cleanup {
+	void (*undo)(const struct cleanup *c);	/* NULL: nothing to undo */
+	void (*call)(void *arg);	/* bench_cleanup_add's undo, and */
+	void *arg;			/* its argument */
+	char path[PATH_MAX + 32];	/* bench_cleanup_file and _folder */
+	pid_t pid;			/* bench_cleanup_child */
+	pid_t owner;			/* the process that registered it */
+};
+
+static struct cleanup cleanups[BENCH_MAX_CLEANUPS];
+static size_t ncleanups;
+static pid_t catching;		/* the process whose handlers are installed */
+
+static const int ending_signals[] = {
+	SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGALRM, SIGTERM, SIGUSR1, SIGUSR2,
+	SIGXCPU, SIGVTALRM, SIGPROF,
+};
+#define NENDING (sizeof(ending_signals) / sizeof(ending_signals[0]))
+
+static void ending_set(sigset_t *set)
+{
+	sigemptyset(set);
+	for (size_t i = 0; i < NENDING; i++)
+		sigaddset(set, ending_signals[i]);
+}
+
+/* Undo everything this process registered, newest first (also from a
+ * signal handler). A child made by fork skips what its parent registered. */
+static void run_cleanups(void)
+{
+	pid_t self = getpid();
+
+	while (ncleanups > 0) {
+		struct cleanup *c = &cleanups[--ncleanups];
+
+		if (c->undo && c->owner == self)
+			c->undo(c);
+		c->undo = NULL;
+	}
+}
+
+static void undo_and_resignal(int sig)
+{
+	sigset_t set;
+
+	run_cleanups();
 	signal(sig, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
 	raise(sig);
 }
 
-static FILE *open_temp_csv(const char *path)
+/* Once: the handlers (except where the signal was ignored) and atexit. */
+static void catch_ending_signals(void)
 {
-	int n = snprintf(temp_path, sizeof(temp_path), "%s.tmp.%ld", path,
-			 (long)getpid());
-	FILE *f;
+	struct sigaction sa = { .sa_handler = undo_and_resignal }, old;
 
-	if (n < 0 || (size_t)n >= sizeof(temp_path)) {
+	if (catching == getpid())
+		return;
+	catching = getpid();
+	ending_set(&sa.sa_mask);
+	for (size_t i = 0; i < NENDING; i++) {
+		if (sigaction(ending_signals[i], NULL, &old) == 0 &&
+		    old.sa_handler == SIG_IGN)
+			continue;
+		sigaction(ending_signals[i], &sa, NULL);
+	}
+	atexit(run_cleanups);
+}
+
+/* Push a copy of entry, with the signals held back. */
+static int push_cleanup(const struct cleanup *entry)
+{
+	sigset_t set, old;
+	int id = -1;
+
+	catch_ending_signals();
+	ending_set(&set);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	if (ncleanups < BENCH_MAX_CLEANUPS) {
+		id = (int)ncleanups;
+		cleanups[ncleanups] = *entry;
+		cleanups[ncleanups++].owner = getpid();
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (id < 0)
+		errno = ENOSPC;
+	return id;
+}
+
+static void undo_call(const struct cleanup *c)
+{
+	c->call(c->arg);
+}
+
+static void undo_file(const struct cleanup *c)
+{
+	unlink(c->path);
+}
+
+static void undo_folder(const struct cleanup *c)
+{
+	rmdir(c->path);
+}
+
+static void undo_child(const struct cleanup *c)
+{
+	if (kill(c->pid, SIGKILL) == 0)
+		waitpid(c->pid, NULL, 0);
+}
+
+/* An entry that undoes path with undo. */
+static int push_path(void (*undo)(const struct cleanup *), const char *path)
+{
+	struct cleanup c = { .undo = undo };
+
+	if (strlen(path) >= sizeof(c.path)) {
 		errno = ENAMETOOLONG;
-		temp_path[0] = '\0';
+		return -1;
+	}
+	strcpy(c.path, path);
+	return push_cleanup(&c);
+}
+
+int bench_cleanup_add(void (*undo)(void *arg), void *arg)
+{
+	REQUIRE(undo != NULL);
+	return push_cleanup(&(struct cleanup){ .undo = undo_call, .call = undo,
+					       .arg = arg });
+}
+
+int bench_cleanup_file(const char *path)
+{
+	return push_path(undo_file, path);
+}
+
+int bench_cleanup_folder(const char *path)
+{
+	return push_path(undo_folder, path);
+}
+
+int bench_cleanup_child(pid_t pid)
+{
+	return push_cleanup(&(struct cleanup){ .undo = undo_child, .pid = pid });
+}
+
+/* Clear entry id (running it first if run_it), and pop the holes on top. */
+static void pop_cleanup(int id, int run_it)
+{
+	sigset_t set, old;
+
+	if (id < 0)
+		return;
+	REQUIRE((size_t)id < ncleanups && cleanups[id].undo);
+	ending_set(&set);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	if (run_it)
+		cleanups[id].undo(&cleanups[id]);
+	cleanups[id].undo = NULL;
+	while (ncleanups > 0 && !cleanups[ncleanups - 1].undo)
+		ncleanups--;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+void bench_cleanup_forget(int id)
+{
+	pop_cleanup(id, 0);
+}
+
+void bench_cleanup_now(int id)
+{
+	pop_cleanup(id, 1);
+}
+
+/* --- What runs that no longer exist left behind ------------------------------ */
+
+/*
+ * Is name prefix, then a process id, then the end or a '.', and is that
+ * process gone? (kill with signal 0 asks without sending anything; EPERM
+ * means it exists, as another user's.)
+ */
+static int left_by_a_dead_run(const char *name, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	char *end;
+	long pid;
+
+	if (strncmp(name, prefix, n) != 0 || name[n] < '0' || name[n] > '9')
+		return 0;
+	errno = 0;
+	pid = strtol(name + n, &end, 10);
+	if (errno || pid <= 0 || pid > INT_MAX || (*end && *end != '.'))
+		return 0;
+	return kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+}
+
+/* Remove the plain files in folder dir/name, then the folder. */
+static void remove_folder(int dir, const char *name)
+{
+	int fd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+				      O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *e;
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((e = readdir(d)))
+		if (e->d_type == DT_REG)
+			unlinkat(fd, e->d_name, 0);
+	closedir(d);
+	unlinkat(dir, name, AT_REMOVEDIR);
+}
+
+/* Remove what dead runs left in folder path: files or (folders) folders
+ * named prefix + process id [+ "." + anything]. */
+static void sweep(const char *path, const char *prefix, int folders)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		if (!left_by_a_dead_run(e->d_name, prefix))
+			continue;
+		if (folders && e->d_type == DT_DIR)
+			remove_folder(dirfd(d), e->d_name);
+		else if (!folders && e->d_type == DT_REG)
+			unlinkat(dirfd(d), e->d_name, 0);
+	}
+	closedir(d);
+}
+
+int bench_temp_folder(char *path, size_t len, const char *parent,
+		      const char *prefix)
+{
+	char dead[256];
+	int n = snprintf(dead, sizeof(dead), "%s.", prefix);
+
+	if (n < 0 || (size_t)n >= sizeof(dead) ||
+	    snprintf(path, len, "%s/%s.%ld.XXXXXX", parent, prefix,
+		     (long)getpid()) >= (int)len) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	sweep(parent, dead, 1);
+	if (!mkdtemp(path))
+		return -1;
+	if (bench_cleanup_folder(path) < 0) {
+		rmdir(path);
+		return -1;
+	}
+	return 0;
+}
+
+/* --- The CSV: replaced as a whole, or written straight to a stream ---------- */
+
+/* Split path into its folder (".", when it has none) and its name. */
+static void split_path(const char *path, char *dir, size_t len,
+		       const char **name)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash) {
+		snprintf(dir, len, ".");
+		*name = path;
+	} else {
+		snprintf(dir, len, "%.*s", slash == path ? 1 : (int)(slash - path),
+			 path);
+		*name = slash + 1;
+	}
+}
+
+/*
+ * A temporary file beside target, which it will replace: target.tmp.PID,
+ * created (never opened if it exists), with the mode of the file it
+ * replaces (mode 0: a new file, the umask decides). Temporary CSVs of runs
+ * that were killed are removed first.
+ */
+static FILE *open_temp(struct bench_run *run, mode_t mode)
+{
+	char dir[PATH_MAX], prefix[PATH_MAX + 8];
+	const char *name;
+	FILE *f;
+	int fd, err;
+
+	split_path(run->target, dir, sizeof(dir), &name);
+	snprintf(prefix, sizeof(prefix), "%s.tmp.", name);
+	sweep(dir, prefix, 0);
+	if (snprintf(run->temp, sizeof(run->temp), "%s.tmp.%ld", run->target,
+		     (long)getpid()) >= (int)sizeof(run->temp)) {
+		errno = ENAMETOOLONG;
 		return NULL;
 	}
-	signal(SIGINT, remove_temp_and_die);
-	signal(SIGTERM, remove_temp_and_die);
-	f = fopen(temp_path, "w");
-	if (!f)
-		temp_path[0] = '\0';
+	fd = open(run->temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	if (fd < 0)
+		return NULL;
+	run->temp_id = bench_cleanup_file(run->temp);	/* at once */
+	if (run->temp_id < 0 || (mode && fchmod(fd, mode) < 0) ||
+	    !(f = fdopen(fd, "w")))
+		goto out_remove;
+	return f;
+out_remove:
+	err = errno;
+	close(fd);
+	if (run->temp_id >= 0)
+		bench_cleanup_now(run->temp_id);
+	else
+		unlink(run->temp);
+	run->temp_id = -1;
+	errno = err;
+	return NULL;
+}
+
+/*
+ * A device or a FIFO, written in place: opened without waiting (a FIFO
+ * without a reader fails with ENXIO instead of hanging), then made
+ * blocking again for the writes.
+ */
+static FILE *open_stream(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0 ||
+	    !(f = fdopen(fd, "w"))) {
+		close(fd);
+		return NULL;
+	}
+	return f;
+}
+
+/* Why a path that exists cannot take a CSV, or NULL if it can. */
+static const char *unusable(const struct stat *st)
+{
+	if (S_ISDIR(st->st_mode))
+		return "it is a folder";
+	if (S_ISBLK(st->st_mode))
+		return "it is a block device: a CSV is never written onto one";
+	if (!S_ISREG(st->st_mode) && !S_ISCHR(st->st_mode) &&
+	    !S_ISFIFO(st->st_mode))
+		return "it is neither a file, a character device nor a FIFO";
+	return NULL;
+}
+
+/* Open where cfg->csv_path says (see harness.h); NULL with *why set. */
+static FILE *open_csv(struct bench_run *run, const char **why)
+{
+	const char *path = run->cfg->csv_path;
+	struct stat st;
+	FILE *f = NULL;
+
+	if (strcmp(path, "-") == 0)
+		return stdout;
+	if (stat(path, &st) < 0) {
+		if (errno == ENOENT && lstat(path, &st) == 0) {
+			*why = "it is a symbolic link to nothing";
+			return NULL;
+		}
+		if (errno == ENOENT &&
+		    (size_t)snprintf(run->target, sizeof(run->target), "%s",
+				     path) < sizeof(run->target))
+			f = open_temp(run, 0);
+	} else if ((*why = unusable(&st))) {
+		return NULL;
+	} else if (!S_ISREG(st.st_mode)) {
+		f = open_stream(path);
+		if (!f && errno == ENXIO)
+			*why = "it is a FIFO that no process reads";
+	} else if (realpath(path, run->target)) {
+		f = open_temp(run, st.st_mode & 07777);
+	}
+	if (!f && !*why)
+		*why = strerror(errno);
 	return f;
 }
 
 struct bench_run *bench_open(const struct bench_config *cfg, size_t steps)
 {
 	struct bench_run *run = calloc(1, sizeof(*run));
+	const char *why = NULL;
 
 	if (!run) {
 		fprintf(stderr, "%s: out of memory\n", cfg->bench);
 		return NULL;
 	}
-	run->cfg = cfg;
-	run->steps = steps;
-	run->start_ns = measure_now_ns();
-	run->csv = strcmp(cfg->csv_path, "-") == 0 ? stdout
-						   : open_temp_csv(cfg->csv_path);
+	*run = (struct bench_run){ .cfg = cfg, .steps = steps, .temp_id = -1,
+				   .start_ns = measure_now_ns() };
+	run->csv = open_csv(run, &why);
 	if (!run->csv) {
-		fprintf(stderr, "%s: cannot create %s: %s\n", cfg->bench,
-			cfg->csv_path, strerror(errno));
+		fprintf(stderr, "%s: cannot write %s: %s\n", cfg->bench,
+			cfg->csv_path, why);
 		free(run);
 		return NULL;
 	}
@@ -150,35 +532,56 @@ struct bench_run *bench_open(const struct bench_config *cfg, size_t steps)
 	return run;
 }
 
+/*
+ * Did everything written so far reach the file? A write error sticks in
+ * ferror; fflush reports it (and errno says why) when data is pending.
+ * Standard output is the exception: program.h's exit handler reports it,
+ * once, so here it only fails.
+ */
+static int csv_written(struct bench_run *run)
+{
+	int err;
+
+	errno = 0;
+	if (fflush(run->csv) == 0 && !ferror(run->csv))
+		return 0;
+	err = errno;
+	if (run->csv == stdout)
+		program_note_stdout_error(err);
+	else
+		fprintf(stderr, "%s: cannot write %s: %s\n", run->cfg->bench,
+			run->cfg->csv_path, err ? strerror(err) : "write error");
+	return -1;
+}
+
 int bench_close(struct bench_run *run)
 {
-	const char *path = run->cfg->csv_path;
-	int failed = ferror(run->csv);
+	int failed = csv_written(run) < 0;
 
-	if (run->csv == stdout) {
-		failed |= fflush(stdout) != 0;
-	} else {
-		failed |= fclose(run->csv) != 0;
-		if (!failed && rename(temp_path, path) < 0)
-			failed = 1;
-		if (failed)
-			unlink(temp_path);
-		temp_path[0] = '\0';
+	if (run->csv != stdout && fclose(run->csv) != 0 && !failed) {
+		fprintf(stderr, "%s: cannot write %s: %s\n", run->cfg->bench,
+			run->cfg->csv_path, strerror(errno));
+		failed = 1;
+	}
+	if (run->temp_id >= 0 && !failed &&
+	    rename(run->temp, run->target) < 0) {
+		fprintf(stderr, "%s: cannot replace %s: %s\n", run->cfg->bench,
+			run->target, strerror(errno));
+		failed = 1;
 	}
 	if (failed)
-		fprintf(stderr, "%s: cannot write %s: %s\n", run->cfg->bench,
-			path, strerror(errno));
+		bench_cleanup_now(run->temp_id);
+	else
+		bench_cleanup_forget(run->temp_id);
 	free(run);
 	return failed ? -1 : 0;
 }
 
 void bench_abandon(struct bench_run *run)
 {
-	if (run->csv != stdout) {
+	if (run->csv != stdout)
 		fclose(run->csv);
-		unlink(temp_path);
-		temp_path[0] = '\0';
-	}
+	bench_cleanup_now(run->temp_id);
 	free(run);
 }
 
@@ -346,13 +749,39 @@ struct tally {
 	size_t extra_bytes;
 };
 
+/* The first failure a variant reported (bench_variant_failed), and who. */
+static int variant_error;
+static const struct bench_variant *failed_variant;
+
+void bench_variant_failed(int err)
+{
+	if (!variant_error)
+		variant_error = err ? err : EIO;
+}
+
 static uint64_t time_batch(struct bench_variant *v, uint64_t iters,
 			   uint64_t *checksum)
 {
-	uint64_t start = measure_now_ns();
+	uint64_t start = measure_now_ns(), ns;
 
 	*checksum = v->run(v->ctx, iters);
-	return measure_now_ns() - start;
+	ns = measure_now_ns() - start;
+	if (variant_error && !failed_variant)
+		failed_variant = v;
+	return ns;
+}
+
+/* Did a variant fail? Then say which, once, and start afresh. */
+static int a_variant_failed(const struct bench_config *cfg, size_t size)
+{
+	if (!variant_error)
+		return 0;
+	fprintf(stderr, "%s: %s at %zu bytes failed: %s\n", cfg->bench,
+		failed_variant ? failed_variant->name : "a variant", size,
+		strerror(variant_error));
+	variant_error = 0;
+	failed_variant = NULL;
+	return 1;
 }
 
 static void teardown_variants(struct bench_variant *v, size_t n)
@@ -365,22 +794,51 @@ static void teardown_variants(struct bench_variant *v, size_t n)
 /*
  * Set each variant up and run it once, reading the process's own (anonymous)
  * resident memory around both: what grew is the memory this way of working
- * needs, its "extra paper". The first run is included so that memory touched lazily counts.
+ * needs, its "extra paper". The first run is included so that memory
+ * touched lazily counts. A counter that cannot be read fails the
+ * measurement: it is never taken for "no extra memory".
  */
-static int setup_variants(struct bench_variant *v, size_t n, struct tally *t)
+static int setup_one(const struct bench_config *cfg, size_t size,
+		     struct bench_variant *v, size_t *extra)
+{
+	size_t before, after;
+	int err;
+
+	if (measure_anonymous_bytes(&before) < 0)
+		goto out_counters;
+	if (v->setup && v->setup(v->ctx) < 0) {
+		fprintf(stderr, "%s: cannot set up %s at %zu bytes: %s\n",
+			cfg->bench, v->name, size, strerror(errno));
+		return -1;
+	}
+	v->run(v->ctx, 1);
+	if (variant_error && !failed_variant)
+		failed_variant = v;
+	if (measure_anonymous_bytes(&after) < 0)
+		goto out_teardown;
+	*extra = after > before ? after - before : 0;
+	if (v->peer_extra_bytes)
+		*extra += v->peer_extra_bytes(v->ctx);
+	return 0;
+out_teardown:
+	err = errno;
+	if (v->teardown)
+		v->teardown(v->ctx);
+	errno = err;
+out_counters:
+	fprintf(stderr, "%s: cannot read the memory counters for %s at %zu "
+		"bytes: %s\n", cfg->bench, v->name, size, strerror(errno));
+	return -1;
+}
+
+static int setup_variants(const struct bench_config *cfg, size_t size,
+			  struct bench_variant *v, size_t n, struct tally *t)
 {
 	for (size_t i = 0; i < n; i++) {
-		size_t before = measure_anonymous_bytes(), after;
-
-		if (v[i].setup && v[i].setup(v[i].ctx) < 0) {
+		if (setup_one(cfg, size, &v[i], &t[i].extra_bytes) < 0) {
 			teardown_variants(v, i);
 			return -1;
 		}
-		v[i].run(v[i].ctx, 1);
-		after = measure_anonymous_bytes();
-		t[i].extra_bytes = after > before ? after - before : 0;
-		if (v[i].peer_extra_bytes)
-			t[i].extra_bytes += v[i].peer_extra_bytes(v[i].ctx);
 	}
 	return 0;
 }
@@ -397,7 +855,7 @@ static uint64_t calibrate(struct bench_variant *v, uint64_t min_ns)
 		uint64_t ns = time_batch(v, iters, &checksum);
 		double grow;
 
-		if (ns >= min_ns)
+		if (ns >= min_ns || variant_error)
 			return iters;
 		grow = ns ? 1.2 * (double)min_ns / (double)ns : 100;
 		if (grow > 100)
@@ -416,7 +874,7 @@ static void sample_variants(struct bench_variant *v, size_t n,
 {
 	for (size_t i = 0; i < n; i++)
 		time_batch(&v[i], t[i].iters, &t[i].checksum);
-	for (int s = 0; s < samples; s++) {
+	for (int s = 0; s < samples && !variant_error; s++) {
 		for (size_t i = 0; i < n; i++) {
 			long before = measure_faults().minor, faults;
 			uint64_t ns = time_batch(&v[i], t[i].iters,
@@ -533,16 +991,18 @@ static int compare_variants(const struct bench_config *cfg, size_t size,
 
 	REQUIRE(n > 0 && n <= BENCH_MAX_VARIANTS);
 	REQUIRE(samples >= 1 && samples <= BENCH_MAX_SAMPLES);
-	if (setup_variants(v, n, t) < 0) {
-		fprintf(stderr, "%s: cannot set up %zu bytes: %s\n",
-			cfg->bench, size, strerror(errno));
+	variant_error = 0;
+	failed_variant = NULL;
+	if (setup_variants(cfg, size, v, n, t) < 0) {
+		a_variant_failed(cfg, size);
 		return -1;
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n && !variant_error; i++)
 		t[i].iters = calibrate(&v[i], cfg->min_batch_ns);
-	sample_variants(v, n, t, samples);
+	if (!variant_error)
+		sample_variants(v, n, t, samples);
 	teardown_variants(v, n);
-	if (!checksums_agree(cfg, size, v, n, t))
+	if (a_variant_failed(cfg, size) || !checksums_agree(cfg, size, v, n, t))
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		summarise(&v[i], &t[i], size, samples, &r[i]);
@@ -575,7 +1035,8 @@ int bench_measure(struct bench_run *run, size_t size, const char *param,
 	run->done++;
 	for (size_t i = 0; i < n; i++)
 		write_row(run, param, &r[i]);
-	fflush(run->csv);
+	if (csv_written(run) < 0)
+		return -1;
 	progress(run, size, param, r, n);
 	if (out)
 		memcpy(out, r, n * sizeof(*r));

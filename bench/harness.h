@@ -34,15 +34,33 @@
  *
  * Errors: bench_parse_args exits with status 2 and a usage line on bad
  * arguments; the other functions print one line "bench: what: why" and
- * return -1 (or NULL) on a failure of the world. SIGINT and SIGTERM remove
- * the temporary CSV before the program dies, so an interrupted run leaves
- * the previous results untouched.
+ * return -1 (or NULL) on a failure of the world. A measurement that could
+ * not be taken (the memory counters could not be read) is such a failure,
+ * never a zero in the CSV.
+ *
+ * Where the CSV goes (--csv FILE): a new or regular file is written under a
+ * temporary name beside it and renamed onto it at the end, with the mode
+ * the old file had; through a symbolic link, that is beside the file the
+ * link points to, and the link stays. A character device (/dev/null, a
+ * terminal) or a FIFO with a reader is written directly, since renaming
+ * onto it would replace the device node; a FIFO without a reader, a block
+ * device, a folder or a link to nothing is refused. "-" is stdout; a write
+ * to it that fails makes bench_measure and bench_close return -1 without a
+ * word, because program_start's exit handler says it once, at exit.
+ *
+ * Signals and exits: the temporary CSV, and whatever a benchmark registers
+ * with bench_cleanup_* (see "Undoing on exit"), are removed whether the
+ * program returns, calls exit, or is ended by a signal; an interrupted run
+ * leaves the previous results untouched. What SIGKILL leaves behind, no
+ * handler can see: the next run removes it (bench_temp_folder, and the
+ * temporary CSVs of runs that no longer exist).
  */
 #ifndef HARNESS_H
 #define HARNESS_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define BENCH_MAX_SIZES 64
 #define BENCH_MAX_VARIANTS 8
@@ -64,6 +82,7 @@
 
 struct bench_config {
 	const char *bench;		/* the lesson id, e.g. "01-photocopy" */
+	const char *prog;		/* argv[0], for the usage line */
 	size_t sizes[BENCH_MAX_SIZES];	/* sizes to measure, in bytes */
 	size_t nsizes;
 	int quick;			/* --quick: the short sweep */
@@ -79,10 +98,21 @@ struct bench_config {
  *   --csv FILE     where to write the results; "-" (the default) is stdout
  *   --help         the usage line, exit 0
  * Anything else prints the usage line on stderr and exits with status 2.
+ * It starts with program_start (program.h): the standard streams are made
+ * safe, and a benchmark whose output could not be written exits 1.
  */
 void bench_parse_args(struct bench_config *cfg, int argc, char **argv,
 		      const char *bench, const char *default_sizes,
 		      const char *quick_sizes);
+
+/*
+ * A size the benchmark cannot measure is a bad argument like any other:
+ * if one of cfg's sizes is below least, say so (why is what the least size
+ * holds, "one record with 32-byte fields"), print the usage line and exit
+ * with status 2. Call it right after bench_parse_args.
+ */
+void bench_refuse_sizes_below(const struct bench_config *cfg, size_t least,
+			      const char *why);
 
 /* --- Variants ------------------------------------------------------------ */
 
@@ -90,7 +120,9 @@ void bench_parse_args(struct bench_config *cfg, int argc, char **argv,
  * One way of doing the operation. Only name and run are required.
  *
  * run does the operation iters times and returns a checksum of the data it
- * read the last time (or 0 when it reads nothing). setup allocates and
+ * read the last time (or 0 when it reads nothing). A run that fails (a
+ * read that errs, a malloc refused) calls bench_variant_failed and returns
+ * at once, with any checksum. setup allocates and
  * first-touches what the variant needs beyond the source data: the harness
  * reads the process's anonymous resident memory (measure.h) before and
  * after it and its first run, and that difference is the variant's
@@ -110,6 +142,15 @@ struct bench_variant {
 	 * what the harness measured in this process. */
 	size_t (*peer_extra_bytes)(void *ctx);
 };
+
+/*
+ * The one way a variant reports a failure of the world, from inside its
+ * run (or setup): the errno that says why. The harness stops measuring
+ * after that batch, tears the variants down, prints one line "bench:
+ * variant at N bytes failed: why", and bench_measure (or bench_compare)
+ * returns -1; no row is written. Only the first failure counts.
+ */
+void bench_variant_failed(int err);
 
 /* The figures for one variant at one size, as written to the CSV. */
 struct bench_result {
@@ -175,6 +216,65 @@ int bench_close(struct bench_run *run);
 
 /* Give up: remove the temporary CSV and free run. */
 void bench_abandon(struct bench_run *run);
+
+/* --- Undoing on exit and on signals ------------------------------------------ */
+
+/*
+ * What a benchmark makes outside its own memory (a temporary file, a
+ * folder, a child process, a named shared memory region) it registers here
+ * the moment it exists, and the harness undoes it however the program
+ * ends: when main returns, on exit(), and on every signal that ends a
+ * process by default and can be caught (SIGHUP, SIGINT, SIGQUIT, SIGPIPE,
+ * SIGALRM, SIGTERM, SIGUSR1, SIGUSR2, SIGXCPU, SIGVTALRM, SIGPROF); after
+ * undoing, the signal ends the program as it would have, so the parent
+ * still sees "killed by SIGINT". A signal the program was started with
+ * ignored (nohup) stays ignored. Undos run newest first, so register a
+ * folder before the files in it. This is the one place that installs
+ * handlers for these signals: a benchmark installs none of its own.
+ *
+ * The rules an undo must keep, because it may run inside a signal handler:
+ * only async-signal-safe calls (unlink, rmdir, kill, waitpid, close,
+ * shm_unlink; signal-safety(7) lists them), no malloc, no stdio, and no
+ * memory that may have been freed. A child made with fork inherits the
+ * registry but never runs it: only the process that registered undoes.
+ *
+ * Each function returns an id >= 0 for bench_cleanup_forget/_now, or -1
+ * with errno (ENOSPC: more than BENCH_MAX_CLEANUPS at once; ENAMETOOLONG).
+ *
+ *	int id = bench_cleanup_file(path);	right after creating it
+ *	...
+ *	bench_cleanup_now(id);			unlink it now, and forget it
+ */
+#define BENCH_MAX_CLEANUPS 16
+
+/* Call undo(arg) at exit or on a signal (the general case). */
+int bench_cleanup_add(void (*undo)(void *arg), void *arg);
+
+/* unlink(path) at exit (path is copied). */
+int bench_cleanup_file(const char *path);
+
+/* rmdir(path) at exit: it must be empty by then (path is copied). */
+int bench_cleanup_folder(const char *path);
+
+/* kill(pid, SIGKILL) and reap it at exit. */
+int bench_cleanup_child(pid_t pid);
+
+/* The program undid it itself (or made it permanent): forget it. */
+void bench_cleanup_forget(int id);
+
+/* Undo it now, then forget it. Both take -1 as "nothing registered". */
+void bench_cleanup_now(int id);
+
+/*
+ * A new folder for scratch files, parent/prefix.PID.XXXXXX, into path[len]
+ * (PID is this process's), registered to be removed at exit: register the
+ * files made in it with bench_cleanup_file. First it removes the folders
+ * prefix.PID.* (and the plain files in them) that a process which no longer
+ * exists left behind: SIGKILL gives no process time to clean up, so the
+ * next run does. Returns 0, or -1 with errno.
+ */
+int bench_temp_folder(char *path, size_t len, const char *parent,
+		      const char *prefix);
 
 /* --- Resource limits ------------------------------------------------------ */
 

@@ -4,8 +4,10 @@
  *
  * Two pieces of state: the step counter (demo_step numbers the steps 1, 2,
  * 3 ... in the order the program reaches them) and the guesses typed at
- * demo_predict that wait for their demo_score. The file of predictions is
- * predictions.c's business; this file asks, parses, prints and scores.
+ * demo_predict that wait for their demo_score. Each step first flushes what
+ * the last one printed, which is where lost output shows. The file of
+ * predictions is predictions.c's business; this file asks, parses, prints
+ * and scores.
  */
 #include "demo.h"
 
@@ -19,6 +21,7 @@
 
 #include "asan.h"
 #include "predictions.h"
+#include "program.h"
 #include "size.h"
 
 #define MAX_PENDING 16
@@ -48,6 +51,7 @@ struct demo_args demo_parse_args(int argc, char **argv)
 
 	if (argc > 0)
 		prog = slash ? slash + 1 : argv[0];
+	program_start(prog);
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--trap") == 0) {
 			args.trap = true;
@@ -117,10 +121,25 @@ void demo_pause(void)
 		;
 }
 
+/*
+ * Output that cannot be written (a full disk, a closed stdout) ends the demo
+ * at the next step, with status 1 and program.h's one line, rather than
+ * running the rest of the lesson for nobody.
+ */
+static void stop_if_output_lost(void)
+{
+	errno = 0;
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return;
+	program_note_stdout_error(errno);
+	exit(1);
+}
+
 void demo_step(const char *title)
 {
 	if (step > 0)
 		demo_pause();
+	stop_if_output_lost();
 	printf("\nStep %d: %s\n", ++step, title);
 }
 

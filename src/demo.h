@@ -50,7 +50,9 @@ struct demo_args {
 	bool trap_kind; /* --trap-kind */
 };
 
-/* Parse argv; prints usage and exits (0 for --help, 2 for anything wrong). */
+/* Parse argv; prints usage and exits (0 for --help, 2 for anything wrong).
+ * It starts with program_start (program.h): output that cannot be written
+ * makes the demo fail. */
 struct demo_args demo_parse_args(int argc, char **argv);
 
 struct demo_question;
@@ -83,7 +85,9 @@ struct demo {
  */
 int demo_main(int argc, char **argv, const struct demo *d);
 
-/* Print "Step n: title" with a blank line before it, after the pause. */
+/* Print "Step n: title" with a blank line before it, after the pause. If
+ * what was printed before could not be written, exit 1 instead (program.h
+ * prints why). */
 void demo_step(const char *title);
 
 /* Print what the measurement just shown means, as an indented "=>" line. */

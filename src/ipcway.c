@@ -209,17 +209,18 @@ static int consumer_main(int sock, void *arg)
 {
 	struct ipcway *w = arg;
 	unsigned char *buf = NULL;
-	size_t before = measure_anonymous_bytes(), after;
+	size_t before, after;
 
 	w->copied_out = 0;
-	if (receive_setup(w, sock) < 0)
+	if (measure_anonymous_bytes(&before) < 0 || receive_setup(w, sock) < 0)
 		return 1;
 	if (w->kind == IPCWAY_PIPE || w->kind == IPCWAY_SOCKET) {
 		buf = receive_buffer(w->size);
 		if (!buf)
 			return 1;
 	}
-	after = measure_anonymous_bytes();
+	if (measure_anonymous_bytes(&after) < 0)
+		return 1;	/* the producer hears of it as a dead peer */
 	w->consumer_extra = after > before ? after - before : 0;
 	if (peer_write(sock, &w->consumer_extra, sizeof(w->consumer_extra)) < 0)
 		return 1;

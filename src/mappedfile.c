@@ -91,7 +91,9 @@ int mappedfile_open(struct mappedfile *mf, const char *path,
 		mode == MAPPEDFILE_SHARED);
 	REQUIRE(!((hints & MAPPEDFILE_SEQUENTIAL) && (hints & MAPPEDFILE_RANDOM)));
 	*mf = (struct mappedfile){ .mode = mode };
-	fd = open(path, modes[mode].open_flags | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer (fstat then
+	 * refuses it); to a regular file it means nothing. */
+	fd = open(path, modes[mode].open_flags | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	if (regular_file_size(fd, &len) < 0)

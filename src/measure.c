@@ -3,13 +3,20 @@
  *
  * Each instrument is a thin wrapper over one kernel interface:
  * clock_gettime(CLOCK_MONOTONIC), getrusage(RUSAGE_SELF),
- * /proc/self/smaps_rollup (falling back to /proc/self/statm),
+ * /proc/self/smaps_rollup (with /proc/self/statm as the fallback),
  * sysconf(_SC_PAGESIZE), and for what the machine has left, /proc/meminfo
  * and statvfs. They are wrapped so that the lessons read as
  * "measure the faults" rather than as a page of struct fields.
+ *
+ * Which of them can fail: clock_gettime with CLOCK_MONOTONIC and getrusage
+ * with RUSAGE_SELF fail only for a bad argument, never for these. Reading
+ * /proc can fail (no descriptor left, /proc not mounted): those return -1
+ * with errno, so that a memory figure nobody could read is never taken for
+ * zero.
  */
 #include "measure.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,6 +25,8 @@
 #include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "check.h"
 
 static uint64_t bytes_copied;
 static uint64_t allocations;
@@ -68,48 +77,66 @@ static ssize_t read_proc(const char *path, char *buf, size_t size)
 	return got;
 }
 
-/* One "Name: N kB" line of smaps_rollup, in bytes; -1 if it cannot be read. */
-static long long rollup_field(const char *name)
+/* One "Name: N kB" line of smaps_rollup, in bytes. 0, or -1 with errno. */
+static int rollup_field(const char *name, size_t *bytes)
 {
 	char text[1024], key[32];
 	const char *line;
 	unsigned long kib;
 	int n = snprintf(key, sizeof(key), "\n%s:", name);
 
-	if (n < 0 || (size_t)n >= sizeof(key) ||
-	    read_proc("/proc/self/smaps_rollup", text, sizeof(text)) <= 0)
+	REQUIRE(n > 0 && (size_t)n < sizeof(key));
+	if (read_proc("/proc/self/smaps_rollup", text, sizeof(text)) < 0)
 		return -1;
 	line = strstr(text, key);
-	if (!line || sscanf(line + n, " %lu kB", &kib) != 1)
+	if (!line || sscanf(line + n, " %lu kB", &kib) != 1) {
+		errno = ENODATA;
 		return -1;
-	return (long long)kib * 1024;
+	}
+	*bytes = (size_t)kib * 1024;
+	return 0;
+}
+
+/* The resident pages of statm, the coarse fallback. 0, or -1 with errno. */
+static int statm_resident(size_t *bytes)
+{
+	char text[128];
+	unsigned long size, pages;
+
+	if (read_proc("/proc/self/statm", text, sizeof(text)) < 0)
+		return -1;
+	if (sscanf(text, "%lu %lu", &size, &pages) != 2) {
+		errno = ENODATA;
+		return -1;
+	}
+	*bytes = pages * measure_page_size();
+	return 0;
 }
 
 /*
  * smaps_rollup adds up the page tables of every mapping, so its figures are
  * exact to the page. statm is cheaper but reads counters the kernel updates
  * in batches per CPU, which can be off by a few hundred KiB: too coarse to
- * see one photocopy of 200 KiB. statm is only the fallback.
+ * see one photocopy of 200 KiB. statm is only the fallback, for kernels
+ * without smaps_rollup (before Linux 4.14): when smaps_rollup exists but
+ * cannot be read (EMFILE), falling back would only hide the failure.
  */
-size_t measure_resident_bytes(void)
+int measure_resident_bytes(size_t *bytes)
 {
-	char text[128];
-	unsigned long size, pages;
-	long long rss = rollup_field("Rss");
-
-	if (rss >= 0)
-		return (size_t)rss;
-	if (read_proc("/proc/self/statm", text, sizeof(text)) > 0 &&
-	    sscanf(text, "%lu %lu", &size, &pages) == 2)
-		return pages * measure_page_size();
-	return 0;
+	if (rollup_field("Rss", bytes) == 0)
+		return 0;
+	if (errno != ENOENT)
+		return -1;
+	return statm_resident(bytes);
 }
 
-size_t measure_anonymous_bytes(void)
+int measure_anonymous_bytes(size_t *bytes)
 {
-	long long anon = rollup_field("Anonymous");
-
-	return anon >= 0 ? (size_t)anon : measure_resident_bytes();
+	if (rollup_field("Anonymous", bytes) == 0)
+		return 0;
+	if (errno != ENOENT)
+		return -1;
+	return statm_resident(bytes);
 }
 
 void *measure_copy(void *dst, const void *src, size_t n)

@@ -66,18 +66,21 @@ struct measure_faults measure_faults(void);
 
 /*
  * Resident memory of this process in bytes, exact to the page (from
- * /proc/self/smaps_rollup), 0 if unknown. It includes pages shared with
+ * /proc/self/smaps_rollup), into *bytes. It includes pages shared with
  * others: the program's code, and files mapped from the page cache.
+ * Returns 0, or -1 with errno when it cannot be read (no file descriptor
+ * left, no /proc): a figure that could not be measured is never 0.
  */
-size_t measure_resident_bytes(void);
+int measure_resident_bytes(size_t *bytes);
 
 /*
  * The part of it that is this process's alone: heap, stack and private
  * copies (the "Anonymous" pages). This is the extra paper a photocopy needs;
  * a file mapped read-only or a page of code touched for the first time does
- * not count. Falls back to measure_resident_bytes when unknown.
+ * not count. Where the kernel has no smaps_rollup it falls back to the
+ * coarser resident figure. 0, or -1 with errno.
  */
-size_t measure_anonymous_bytes(void);
+int measure_anonymous_bytes(size_t *bytes);
 
 /* The size of a page, usually 4096. */
 size_t measure_page_size(void);

@@ -35,7 +35,7 @@ int pagecache_evict_fd(int fd)
 
 int pagecache_evict(const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC), saved, ret;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), saved, ret;
 
 	if (fd < 0)
 		return -1;
@@ -66,7 +66,7 @@ static int count_window(int fd, off_t off, size_t len, size_t *resident)
 int pagecache_resident(const char *path, size_t *resident, size_t *pages)
 {
 	size_t page = measure_page_size(), window = WINDOW_PAGES * page, size;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), saved, ret;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), saved, ret;
 	struct stat st;
 
 	if (fd < 0)

@@ -26,6 +26,7 @@
 #include "harness.h"
 #include "lessons/00-honest-timing/variants.h"
 #include "measure.h"
+#include "program.h"
 #include "size.h"
 
 static _Noreturn void usage(const char *prog, int status)
@@ -61,6 +62,7 @@ int main(int argc, char **argv)
 	uint64_t iters;
 	void *src, *dst;
 
+	program_start("copyloop");
 	if (argc == 2 && strcmp(argv[1], "--help") == 0)
 		usage(argv[0], 0);
 	if (argc != 3 || size_parse(argv[1], &len) < 0 || len == 0 ||

@@ -6,19 +6,39 @@
  * fsync, then posix_fadvise(POSIX_FADV_DONTNEED), then a check with mincore
  * that the pages are really gone: no root needed (pagecache.h). It exits 1
  * when a file cannot be evicted (tmpfs, or mapped by a running process),
- * so a cold measurement never silently runs warm. Used as hyperfine's
- * --prepare in bench/04-mmap.hyperfine.
+ * so a cold measurement never silently runs warm; only regular files have
+ * pages in the cache to drop (a FIFO or a device is refused). Used as
+ * hyperfine's --prepare in bench/04-mmap.hyperfine.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "fileio.h"
 #include "pagecache.h"
+#include "program.h"
+
+/* A regular file, or say why not (opening it never waits: fileio.h). */
+static int is_regular(const char *path)
+{
+	int fd = fileio_open_regular(path);
+
+	if (fd < 0) {
+		fprintf(stderr, "evict: %s: %s\n", path,
+			errno == EINVAL ? "not a regular file" : strerror(errno));
+		return 0;
+	}
+	close(fd);
+	return 1;
+}
 
 static int evict(const char *path)
 {
 	size_t resident, pages;
 
+	if (!is_regular(path))
+		return -1;
 	if (pagecache_evict(path) < 0 ||
 	    pagecache_resident(path, &resident, &pages) < 0) {
 		fprintf(stderr, "evict: %s: %s\n", path, strerror(errno));
@@ -36,6 +56,7 @@ int main(int argc, char **argv)
 {
 	int status = 0;
 
+	program_start("evict");
 	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
 		printf("usage: evict FILE...\n");
 		return 0;

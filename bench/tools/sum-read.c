@@ -9,9 +9,12 @@
  * workbench's own sweep (bench/results/04-mmap.csv), and page-aligned like
  * the harness's buffers: the kernel copies into a page-aligned buffer
  * faster than into malloc's, which starts 16 bytes into a page.
+ *
+ * Only a regular file is summed: a FIFO or a device such as /dev/zero may
+ * never end. Exit status: 0; 2 with a usage line for bad arguments; 1 with
+ * one line when the file cannot be read or the sum cannot be written.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +22,7 @@
 #include <unistd.h>
 
 #include "fileio.h"
+#include "program.h"
 
 #define BUFFER (1u << 20)
 
@@ -28,6 +32,7 @@ int main(int argc, char **argv)
 	void *buf;
 	int fd;
 
+	program_start("sum-read");
 	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
 		printf("usage: sum-read FILE\n");
 		return 0;
@@ -37,7 +42,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	buf = aligned_alloc(4096, BUFFER);
-	fd = open(argv[1], O_RDONLY | O_CLOEXEC);
+	fd = fileio_open_regular(argv[1]);
 	if (!buf || fd < 0 || fileio_sum(fd, buf, BUFFER, &sum) < 0)
 		goto out_fail;
 	close(fd);
@@ -46,7 +51,7 @@ int main(int argc, char **argv)
 	return 0;
 out_fail:
 	fprintf(stderr, "sum-read: cannot read %s: %s\n", argv[1],
-		strerror(errno));
+		errno == EINVAL ? "not a regular file" : strerror(errno));
 	if (fd >= 0)
 		close(fd);
 	free(buf);

@@ -275,13 +275,18 @@ static void timed(struct phase *ph, int round, void (*work)(void *, size_t),
 		  void *p, size_t len)
 {
 	struct measure_faults f0 = measure_faults();
-	size_t rss0 = measure_resident_bytes();
-	uint64_t start = measure_now_ns();
+	size_t rss0, rss1;
+	uint64_t start;
 
+	if (measure_resident_bytes(&rss0) < 0)
+		die("reading the resident memory");
+	start = measure_now_ns();
 	work(p, len);
 	ph->ns[round] = (double)(measure_now_ns() - start);
 	ph->faults[round] = measure_faults().minor - f0.minor;
-	ph->grew[round] = (long)measure_resident_bytes() - (long)rss0;
+	if (measure_resident_bytes(&rss1) < 0)
+		die("reading the resident memory");
+	ph->grew[round] = (long)rss1 - (long)rss0;
 }
 
 static void read_all(void *p, size_t len)

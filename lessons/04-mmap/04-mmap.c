@@ -16,7 +16,7 @@
  * program catches it, explains it and carries on.
  *
  * Test files live in a fresh folder under $TMPDIR (or /tmp), removed on
- * every exit, also after Ctrl-C.
+ * every exit, also after Ctrl-C or kill (the harness's clean-up registry).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,6 +33,7 @@
 #include "checksum.h"
 #include "demo.h"
 #include "fileio.h"
+#include "harness.h"
 #include "mappedfile.h"
 #include "measure.h"
 #include "pagecache.h"
@@ -68,39 +69,21 @@ static const struct demo_question *const predictions[] = {
 static char folder[PATH_MAX];
 static char files[4][PATH_MAX + 16];
 
-static void remove_files(void)
-{
-	for (int i = 0; i < 4; i++)
-		if (files[i][0])
-			unlink(files[i]);
-	if (folder[0])
-		rmdir(folder);
-}
-
-static void remove_and_die(int sig)
-{
-	remove_files();
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
+/* The folder and its four files, in the harness's clean-up registry: they
+ * go on every exit and every signal that ends the program (harness.h). */
 static int make_folder(void)
 {
 	const char *tmp = getenv("TMPDIR");
 	static const char *const names[] = { "large", "small", "notes", "shrinks" };
 
-	snprintf(folder, sizeof(folder), "%s/04-mmap-demo.XXXXXX",
-		 tmp && tmp[0] ? tmp : "/tmp");
-	if (!mkdtemp(folder)) {
-		folder[0] = '\0';
+	if (bench_temp_folder(folder, sizeof(folder),
+			      tmp && tmp[0] ? tmp : "/tmp", "04-mmap-demo") < 0)
 		return -1;
-	}
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 4; i++) {
 		snprintf(files[i], sizeof(files[i]), "%s/%s", folder, names[i]);
-	atexit(remove_files);
-	signal(SIGINT, remove_and_die);
-	signal(SIGTERM, remove_and_die);
-	signal(SIGHUP, remove_and_die);
+		if (bench_cleanup_file(files[i]) < 0)
+			return -1;
+	}
 	return 0;
 }
 

@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,7 @@
 
 #include "byteview.h"
 #include "demo.h"
+#include "program.h"
 
 #ifndef PYTHON_EXE
 #define PYTHON_EXE "python3"
@@ -168,7 +170,12 @@ static int step_python(void)
 	}
 	printf("  running %s\n  with    %s\n  (the interpreter the workbench module was built for)\n",
 	       LESSON_SCRIPT, PYTHON_EXE);
-	fflush(stdout);
+	if (fflush(stdout) != 0) {
+		program_note_stdout_error(errno);	/* reported at exit */
+		close(measured[0]);
+		close(measured[1]);
+		return -1;
+	}
 	pid = fork();
 	if (pid < 0) {
 		fprintf(stderr, "%s: fork: %s\n", prog, strerror(errno));
@@ -177,6 +184,14 @@ static int step_python(void)
 		return -1;
 	}
 	if (pid == 0) {
+		/* Ctrl-C while the interpreter starts would end in a traceback
+		 * from Python's own start-up; held back (blocked), it waits
+		 * until the script unblocks it, inside its one-line handler. */
+		sigset_t intr;
+
+		sigemptyset(&intr);
+		sigaddset(&intr, SIGINT);
+		sigprocmask(SIG_BLOCK, &intr, NULL);
 		close(measured[0]);
 		snprintf(fdtext, sizeof(fdtext), "%d", measured[1]);
 		setenv("DEMO_MEASURED_FD", fdtext, 1);
@@ -190,13 +205,19 @@ static int step_python(void)
 	close(measured[1]);
 	score_python(measured[0]);
 	close(measured[0]);
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
-	    WEXITSTATUS(status) != 0) {
-		fprintf(stderr, "%s: the Python half failed: %s\n", prog,
-			LESSON_SCRIPT);
+	if (waitpid(pid, &status, 0) < 0) {
+		fprintf(stderr, "%s: waiting for Python: %s\n", prog,
+			strerror(errno));
 		return -1;
 	}
-	return 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	/* Status 1 (or 130 after Ctrl-C): the script said why, in one line. */
+	if (!WIFEXITED(status) || (WEXITSTATUS(status) != 1 &&
+				   WEXITSTATUS(status) != 130))
+		fprintf(stderr, "%s: the Python half failed: %s\n", prog,
+			LESSON_SCRIPT);
+	return -1;
 }
 
 /* A view that outlives its bytes: what the export counter prevents. */

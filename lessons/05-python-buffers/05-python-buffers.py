@@ -6,14 +6,26 @@ and DEMO_NEXT_STEP to the number of the first step here. Each step prints
 what it proves: addresses from both sides, byte counts, exports, times.
 PAUSE=0 never waits; otherwise it waits for Enter between steps when
 standard input is a terminal, like the C demos.
+
+Like the C demos it fails in one line, never with a traceback: output that
+cannot be written (a full disk, a closed stdout) is exit status 1, a broken
+pipe ends it quietly with status 1, Ctrl-C with status 130.
 """
 import mmap
 import os
+import signal
 import sys
 import textwrap
 import time
 
-import workbench
+PROG = "05-python-buffers"
+
+if sys.stdout is None:          # started with stdout closed
+    sys.stdout = open(os.open(os.devnull, os.O_RDONLY), "w")
+if sys.stderr is None:          # nobody reads it: messages go nowhere
+    sys.stderr = open(os.devnull, "w")
+
+import workbench  # noqa: E402  (after the streams are safe)
 
 step = int(os.environ.get("DEMO_NEXT_STEP", "1"))
 first = step == 1       # continuing the C driver's steps: pause before ours too
@@ -173,7 +185,7 @@ def timing():
     report_measured("bytes-vs-view-slice-64b", view / copy)
 
 
-def main():
+def lesson():
     copy_or_view()
     c_owns_python_looks()
     google_doc()
@@ -181,7 +193,56 @@ def main():
     export_counter()
     mmap_exports()
     timing()
-    return 0
+    sys.stdout.flush()      # where a full disk is found out
+
+
+def say(line):
+    """One line on stderr, if stderr can still take it."""
+    try:
+        print(line, file=sys.stderr, flush=True)
+    except OSError:
+        pass
+
+
+def silence_stdout():
+    """Stop Python's own flush at exit from failing again, with a traceback
+    (the method of the Python docs on SIGPIPE)."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def main():
+    try:
+        # The C demo starts us with SIGINT blocked, so that Ctrl-C during
+        # the interpreter's start-up waits for this handler (a no-op when
+        # run by hand).
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        lesson()
+        return 0
+    except KeyboardInterrupt:
+        say(f"\n{PROG}: interrupted")
+        status = 130
+    except BrokenPipeError:
+        status = 1  # the reader went away: nothing more to say, or to whom
+    except OSError as e:
+        if e.filename:
+            say(f"{PROG}: {e.filename}: {e.strerror}")
+        else:
+            say(f"{PROG}: cannot write standard output: {e.strerror}")
+        status = 1
+    except EOFError:            # Ctrl-D at a pause
+        say(f"\n{PROG}: end of input")
+        status = 1
+    except MemoryError:
+        say(f"{PROG}: out of memory")
+        status = 1
+    except Exception as e:     # a bug: still one line
+        say(f"{PROG}: internal error: {type(e).__name__}: {e}")
+        status = 1
+    silence_stdout()
+    return status
 
 
 if __name__ == "__main__":
