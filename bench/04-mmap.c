@@ -29,8 +29,8 @@
  *     calls per file: a 1 GiB file gets 1 MiB and 16 MiB);
  *   - mmap, mmap-populate, mmap-sequential at every size;
  *   - the random pair from 64 KiB to 256 MiB; the cold pair up to 64 MiB.
- * --quick sums files of 4 KiB, 256 KiB and 16 MiB: two where read wins warm,
- * one where mmap does, and the cold 16 MiB file the lesson asks about.
+ * --quick sums files of 4 KiB, 256 KiB and 16 MiB only: a small file, a
+ * middle one, and the 16 MiB file whose cold read the lesson asks about.
  */
 #include <errno.h>
 #include <fcntl.h>
