@@ -221,6 +221,8 @@ help: ## this list
 #              and its runtime: tools/deps --for fuzz).
 # test-interrupt  Ctrl-C and SIGTERM in the middle of `make bench QUICK=1`,
 #              on a clone, must leave results and plots whole.
+# test-fresh   the README's two commands on a Debian 12 minimal root that
+#              has only make and git (debootstrap, chroot; as root).
 # lint         cppcheck, clang-tidy (.clang-tidy) and clang-format
 #              (.clang-format), over every C file.
 
@@ -235,7 +237,7 @@ VALGRIND      = valgrind -q --leak-check=full --errors-for-leak-kinds=all \
 C_FILES       = $(sort $(wildcard src/*.[ch] bench/*.[ch] bench/tools/*.c \
                   lessons/*/*.[ch] tests/*.c fuzz/*.[ch]))
 
-.PHONY: run-lessons memcheck fuzz fuzz-build test-interrupt lint
+.PHONY: run-lessons memcheck fuzz fuzz-build test-interrupt test-fresh lint
 
 run-lessons: $(LESSON_PROGS)
 	@tests/run-lessons $(LESSON_PROGS)
@@ -264,6 +266,9 @@ fuzz: ## run every fuzz target for FUZZ_SECONDS seconds (60)
 
 test-interrupt: ## interrupt `make bench QUICK=1` (on a clone): nothing may be lost
 	@tests/interrupt-bench
+
+test-fresh: ## the README's two commands on a fresh Debian 12 (debootstrap, chroot; as root)
+	@tests/fresh-machine
 
 lint: ## cppcheck, clang-tidy and clang-format over every C file
 	@tools/deps --quiet --for lint
