@@ -67,7 +67,7 @@ TESTS       += tests/hostile-results
 lesson_dir = $(firstword $(wildcard lessons/$(1)-*))
 lesson_id  = $(notdir $(call lesson_dir,$(1)))
 
-.PHONY: all test check bench reference plots deps deps-quiet deps-bench clean help \
+.PHONY: all test check bench reference plots deps deps-first deps-quiet deps-bench clean help \
         notebooks demo progress verify-exercises \
         $(foreach n,$(LESSON_NUMS),lesson-$(n) check-$(n) trap-$(n) solution-$(n))
 .DEFAULT_GOAL := all
@@ -77,7 +77,7 @@ all: $(PROGS) $(TESTS) ## build every lesson, benchmark and test
 
 # --- Compiling ------------------------------------------------------------
 
-$(BUILD)/obj/%.o: %.c
+$(BUILD)/obj/%.o: %.c | deps-first
 	$(call say,CC,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
@@ -89,7 +89,7 @@ $(BUILD)/unit/%.o: %.c | deps-quiet
 	$(Q)$(CC) $(CPPFLAGS) -DUNIT_TESTING $(CMOCKA_CFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 # A separate AddressSanitizer build of each lesson, for its `--trap` demo.
-$(BUILD)/asan/%.o: %.c
+$(BUILD)/asan/%.o: %.c | deps-first
 	$(call say,CC,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(WARN) $(ASANFLAGS) -c -o $@ $<
@@ -161,7 +161,7 @@ $(BUILD)/unit/tests/test_cli.o: CPPFLAGS += -DBUILD_DIR='"$(BUILD)"'
 
 # --- Running --------------------------------------------------------------
 
-test: deps-quiet $(PROGS) $(TESTS) $(TRAP_PROGS) ## run every test; ends with "N passed, N failed"
+test: deps-first $(PROGS) $(TESTS) $(TRAP_PROGS) ## run every test; ends with "N passed, N failed"
 	@tests/run $(TESTS)
 
 check: ## the tests and the lesson demos under AddressSanitizer and UndefinedBehaviorSanitizer
@@ -173,10 +173,10 @@ check: ## the tests and the lesson demos under AddressSanitizer and UndefinedBeh
 # `make reference` rewrites them. bench/run decides where drawings go.
 RESULTS ?= bench/results
 
-bench: deps-bench $(BENCH_PROGS) $(TOOL_PROGS) ## measure everything into bench/results, draw build/plots and build/notebooks (QUICK=1: short sweep)
+bench: deps-first $(BENCH_PROGS) $(TOOL_PROGS) ## measure everything into bench/results, draw build/plots and build/notebooks (QUICK=1: short sweep)
 	@BUILD=$(BUILD) QUICK=$(QUICK) bench/run --results "$(RESULTS)" $(BENCH_PROGS)
 
-reference: deps-bench $(BENCH_PROGS) $(TOOL_PROGS) ## course author: measure anew into bench/reference, redraw plots/ and notebooks-md/
+reference: deps-first $(BENCH_PROGS) $(TOOL_PROGS) ## course author: measure anew into bench/reference, redraw plots/ and notebooks-md/
 	@BUILD=$(BUILD) QUICK=$(QUICK) bench/run --results bench/reference $(BENCH_PROGS)
 
 plots: deps-bench ## redraw the plots from RESULTS (bench/results: build/plots; bench/reference: plots/)
@@ -199,10 +199,23 @@ verify-exercises: ## prove every exercise as shipped (git's) fails and every sol
 deps: ## install what is missing (cc, pkg-config, cmocka, hyperfine, gnuplot, jq, Python headers)
 	@tools/deps
 
-deps-quiet:
+# Nothing is compiled before tools/deps has looked (every compile waits for
+# deps-first), so that on a fresh machine the first make installs the C
+# compiler before it is needed. deps-first checks DEPS_FOR: a C compiler
+# alone, except under the README's two commands, `make test` and `make
+# bench`, which each ask for all that both need (one install, and one
+# command to give a learner without root). The other deps targets run after
+# it, never beside it: two apt-get at once would fight over apt's lock.
+DEPS_FOR = build
+test bench reference: DEPS_FOR = all
+
+deps-first:
+	@tools/deps --quiet --for $(DEPS_FOR)
+
+deps-quiet: deps-first
 	@tools/deps --quiet --for test
 
-deps-bench:
+deps-bench: deps-first
 	@tools/deps --quiet --for bench
 
 clean: ## remove build/ (your plots and notebooks too; bench/results and the course's files stay)
@@ -223,6 +236,8 @@ help: ## this list
 #              and its runtime: tools/deps --for fuzz).
 # test-interrupt  Ctrl-C and SIGTERM in the middle of `make bench QUICK=1`,
 #              on a clone, must leave results and plots whole.
+# test-fresh   the README's two commands on a Debian 12 minimal root that
+#              has only make and git (debootstrap, chroot; as root).
 # lint         cppcheck, clang-tidy (.clang-tidy) and clang-format
 #              (.clang-format), over every C file.
 
@@ -237,7 +252,7 @@ VALGRIND      = valgrind -q --leak-check=full --errors-for-leak-kinds=all \
 C_FILES       = $(sort $(wildcard src/*.[ch] bench/*.[ch] bench/tools/*.c \
                   lessons/*/*.[ch] tests/*.c fuzz/*.[ch]))
 
-.PHONY: run-lessons memcheck fuzz fuzz-build test-interrupt lint
+.PHONY: run-lessons memcheck fuzz fuzz-build test-interrupt test-fresh lint
 
 run-lessons: $(LESSON_PROGS)
 	@tests/run-lessons $(LESSON_PROGS)
@@ -267,6 +282,9 @@ fuzz: ## run every fuzz target for FUZZ_SECONDS seconds (60)
 test-interrupt: ## interrupt `make bench QUICK=1` (on a clone): nothing may be lost
 	@tests/interrupt-bench
 
+test-fresh: ## the README's two commands on a fresh Debian 12 (debootstrap, chroot; as root)
+	@tests/fresh-machine
+
 lint: ## cppcheck, clang-tidy and clang-format over every C file
 	@tools/deps --quiet --for lint
 	@tools/lint $(C_FILES)
@@ -275,32 +293,52 @@ lint: ## cppcheck, clang-tidy and clang-format over every C file
 # --- Lesson 05: Python's buffer protocol ------------------------------------
 # Lesson 05 builds a Python extension module, `workbench`, against the headers
 # of the very interpreter that will import it: PYTHON (python3 on PATH unless
-# given, e.g. make PYTHON=/usr/bin/python3). sysconfig names its executable,
-# its include folder and the file suffix it loads (.cpython-311-x86_64-...so).
-# tools/deps checks that this interpreter's Python.h exists. Python programs
-# (the lesson's script, its tests, its benchmark) are run through small
-# generated wrappers that name that interpreter and where the module is, so
-# tests/run, bench/run and `make lesson-05` run them like any C program.
-# The module is never built with the sanitizers: a sanitized shared object
-# cannot be loaded into an ordinary python.
+# given, e.g. make PYTHON=/usr/bin/python3).
+#
+# Which executable that is and where its headers are is asked of the
+# interpreter by a recipe, never while this Makefile is read: on a fresh
+# machine there is no python3 and no Python.h until tools/deps has installed
+# them, and an answer taken at parse time would stay empty for the whole run
+# (the first `make test` or `make bench` stopped at Python.h). So
+# $(PY_FACTS) is a file written by a recipe that runs after deps-python,
+# every time, and replaced only when the answer changed (another PYTHON):
+# what is built against the interpreter depends on it, so it is rebuilt
+# exactly then. The recipes read it with $(file <...), which make expands
+# only when it runs them, after their prerequisites are made.
+#
+# The module is workbench.so, a name that must be known when the Makefile is
+# read and that every CPython on Linux imports besides its own
+# .cpython-311-x86_64-linux-gnu.so (which an older build may have left:
+# removed, since Python would find it first). Python programs (the lesson's
+# script, its tests, its benchmark) are run through small generated wrappers
+# that name that interpreter and where the module is, so tests/run, bench/run
+# and `make lesson-05` run them like any C program. The module is never
+# built with the sanitizers: a sanitized shared object cannot be loaded into
+# an ordinary python.
 export PYTHON
-PY_CONFIG := $(shell $(PYTHON) -c 'import sys, sysconfig; print(sys.executable, sysconfig.get_paths()["include"], sysconfig.get_config_var("EXT_SUFFIX"))' 2>/dev/null)
-PY_EXE     = $(word 1,$(PY_CONFIG))
-PY_INCLUDE = $(word 2,$(PY_CONFIG))
 PY_DIR     = $(BUILD)/python
-PY_MODULE  = $(PY_DIR)/workbench$(word 3,$(PY_CONFIG))
+PY_FACTS   = $(PY_DIR)/interpreter
+PY_EXE     = $(word 1,$(file <$(PY_FACTS)))
+PY_INCLUDE = $(word 2,$(file <$(PY_FACTS)))
+PY_MODULE  = $(PY_DIR)/workbench.so
 L05        = lessons/05-python-buffers
 PY_TESTS   = $(BUILD)/tests/test_python_buffers
 PY_BENCH   = $(BUILD)/bench/05-python-buffers
-PY_STAMP   = $(PY_DIR)/interpreter
 
-# Rebuild the module and the wrappers when PYTHON names another interpreter.
-$(shell mkdir -p $(PY_DIR) && echo '$(PY_CONFIG)' | cmp -s - $(PY_STAMP) || \
-	echo '$(PY_CONFIG)' > $(PY_STAMP))
+.PHONY: deps-python
+deps-python: deps-first
+	@tools/deps --quiet --for python
 
-$(PY_MODULE): $(L05)/workbenchmodule.c src/checksum.c src/checksum.h $(PY_STAMP) | deps-quiet
-	$(call say,CC,$@)
+# "EXECUTABLE INCLUDE-FOLDER", rewritten only when it changes.
+$(PY_FACTS): deps-python
 	@mkdir -p $(@D)
+	$(Q)$(PYTHON) -c 'import sys, sysconfig; print(sys.executable, sysconfig.get_paths()["include"])' \
+		> $@.tmp || { rm -f $@.tmp; exit 1; }
+	$(Q)if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
+
+$(PY_MODULE): $(L05)/workbenchmodule.c src/checksum.c src/checksum.h $(PY_FACTS)
+	$(call say,CC,$@)
+	$(Q)rm -f $(PY_DIR)/workbench.*.so
 	$(Q)$(CC) -D_GNU_SOURCE -Isrc -isystem $(PY_INCLUDE) $(WARN) $(CFLAGS) \
 		-fPIC -shared -o $@ $(L05)/workbenchmodule.c src/checksum.c
 
@@ -313,25 +351,28 @@ define py_wrapper
 	$(Q)chmod +x $@.tmp && mv $@.tmp $@
 endef
 
-$(PY_TESTS): tests/test_python_buffers.py $(PY_MODULE)
+$(PY_TESTS): tests/test_python_buffers.py $(PY_MODULE) $(PY_FACTS)
 	$(call py_wrapper,tests/test_python_buffers.py)
 
-$(PY_BENCH): bench/05-python-buffers.py $(PY_MODULE)
+$(PY_BENCH): bench/05-python-buffers.py $(PY_MODULE) $(PY_FACTS)
 	$(call py_wrapper,bench/05-python-buffers.py)
 
 # The demo runs the lesson's script with this interpreter and this module.
 L05_DEMO_O = $(BUILD)/obj/$(L05)/05-python-buffers.o $(BUILD)/asan/$(L05)/05-python-buffers.o
-$(L05_DEMO_O): $(PY_STAMP)
+$(L05_DEMO_O): $(PY_FACTS)
 $(L05_DEMO_O): CPPFLAGS += -DPYTHON_EXE='"$(PY_EXE)"' \
 	-DPYTHON_MODULE_DIR='"$(abspath $(PY_DIR))"' \
 	-DLESSON_SCRIPT='"$(abspath $(L05)/05-python-buffers.py)"'
 $(BUILD)/lessons/05-python-buffers/05-python-buffers: | $(PY_MODULE)
 
+# The rules above that name $(PROGS), $(BENCH_PROGS) or $(TESTS) were read
+# before these lines add to them: they are named here again.
 TESTS       += $(PY_TESTS)
 BENCH_PROGS += $(PY_BENCH)
 all: $(PY_MODULE) $(PY_TESTS) $(PY_BENCH)
-test: $(PY_TESTS)
+test: $(PY_TESTS) $(PY_BENCH)
 bench: $(PY_BENCH)
+$(BUILD)/tests/test_cli: | $(PY_BENCH)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
@@ -516,7 +557,7 @@ class: deps-class ## pool a class's bundles: make class DIR=folder -> build/clas
 test-class-scale: deps-class ## 300 bundles through make class: under 30 s and 500 MiB
 	@tests/run tests/class/scale
 
-deps-class:
+deps-class: deps-first
 	@tools/deps --quiet --for class
 
 TESTS += tests/test_class.py

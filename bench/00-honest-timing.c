@@ -19,7 +19,7 @@
  *      copies into machine.json.
  *   3. "first-touch" against "prefaulted": copying into a freshly malloc'ed
  *      buffer (malloc, memcpy, free) against a buffer whose pages are already
- *      there, at 256 MiB (64 MiB with --quick). The minflt column shows why.
+ *      there, at 256 MiB (32 MiB with --quick). The minflt column shows why.
  *
  * First touch comes last on purpose: it takes and gives back several GiB
  * of memory, and the copies are timed before that churn, so that nothing it
@@ -274,7 +274,7 @@ static int copy_one_size(struct bench_run *run, const struct bench_config *cfg,
 static int sweep(struct bench_run *run, const struct bench_config *cfg,
 		 struct linearity *lin)
 {
-	size_t first_touch_len = (size_t)(cfg->quick ? 64 : 256) << 20;
+	size_t first_touch_len = (size_t)(cfg->quick ? 32 : 256) << 20;
 	size_t at = linearity_index(cfg);
 	void *src;
 	int err;

@@ -29,7 +29,8 @@
 #define LEAST_SIZE (3 * DEFAULT_FIELD_LEN + 9)
 
 static const char default_sizes[] = "1M,4M,16M,64M,256M";
-static const char quick_sizes[] = "1M,4M,16M,64M";
+/* The short sweep stops at 16 MiB, the size the lesson's questions ask about. */
+static const char quick_sizes[] = "1M,4M,16M";
 
 /* The field-length sweep, at one input size. */
 static const size_t field_lens[] = { 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024 };

@@ -70,7 +70,7 @@ from results import COLUMNS  # noqa: E402
 
 BENCH = "05-python-buffers"
 DEFAULT_SIZES = "64,256,1K,4K,16K,64K,256K,1M,4M,16M,64M,256M"
-QUICK_SIZES = "64,256,1K,4K,16K,64K,256K,1M,4M,16M"
+QUICK_SIZES = "64,4K,16K,64K,1M,16M"
 MAX_SIZES = 64
 LEAST_SIZE = 2      # the middle half of the source must hold a byte
 SAMPLES = 11

@@ -9,6 +9,9 @@
  *                                      line names a FILE also get bad files
  *   BUILD_DIR/lessons/NN-name/NN-name  lesson demos (--trap, --help)
  *
+ * A benchmark whose source (bench/NN-name.c or .py) has no program there
+ * is a failure, not a program fewer to try.
+ *
  * Each is run in a child process with a time limit, its output captured,
  * and held to the workbench's promise: bad arguments get a usage line and
  * exit status 2, a failure at run time one line and exit status 1, never a
@@ -1012,6 +1015,52 @@ static void what_sigkill_leaves_the_next_run_removes(void **state)
 	cases_per_benchmark++;
 }
 
+/* The length of NAME without ".c" or ".py" if it is a benchmark's source
+ * (NN-name.c, NN-name.py), else 0. */
+static int benchmark_stem(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+
+	if (name[0] < '0' || name[0] > '9' || !dot ||
+	    (strcmp(dot, ".c") != 0 && strcmp(dot, ".py") != 0))
+		return 0;
+	return (int)(dot - name);
+}
+
+/*
+ * The cases above cover the benchmark programs they find, so a program that
+ * was not built would be skipped in silence. Every source in bench/ (the
+ * tests run from the top of the tree) must have its program
+ * BUILD_DIR/bench/NN-name.
+ */
+static void every_benchmark_source_has_its_program(void **state)
+{
+	char progs[MAX_PROGRAMS][512], path[512], missing[2048] = "";
+	size_t sources = 0, n = find_programs(BUILD_DIR "/bench", 0, progs);
+	DIR *d = opendir("bench");
+	struct dirent *e;
+
+	(void)state;
+	assert_non_null(d);
+	while ((e = readdir(d))) {
+		int stem = benchmark_stem(e->d_name);
+
+		if (stem == 0)
+			continue;
+		sources++;
+		snprintf(path, sizeof(path), "%s/bench/%.*s", BUILD_DIR, stem,
+			 e->d_name);
+		if (access(path, X_OK) != 0) {
+			strncat(missing, " ", sizeof(missing) - strlen(missing) - 1);
+			strncat(missing, path, sizeof(missing) - strlen(missing) - 1);
+		}
+	}
+	closedir(d);
+	if (missing[0] || n < sources)
+		fail_msg("%zu benchmark sources in bench/, %zu programs in %s/bench;"
+			 " not built:%s", sources, n, BUILD_DIR, missing);
+}
+
 /* --- Helper programs (bench/tools) ------------------------------------------ */
 
 static void tools_refuse_bad_arguments(void **state)
@@ -1462,6 +1511,7 @@ static int print_counts(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(every_benchmark_source_has_its_program),
 		cmocka_unit_test(benchmarks_refuse_bad_arguments),
 		cmocka_unit_test(benchmarks_refuse_sizes_beyond_memory),
 		cmocka_unit_test(a_matrix_size_whose_bytes_wrap_is_refused),
