@@ -76,7 +76,6 @@ LEAST_SIZE = 2      # the middle half of the source must hold a byte
 SAMPLES = 11
 MIN_BATCH_NS = 5_000_000
 SCHEMA = ",".join(COLUMNS)  # tools/results.py: the one Python definition
-PAGE = os.sysconf("SC_PAGESIZE")
 
 temp_path = None    # the temporary CSV, while it exists
 ENDING_SIGNALS = (signal.SIGHUP, signal.SIGINT, signal.SIGQUIT,
@@ -160,13 +159,15 @@ def parse_args(argv):
 # --- Instruments ------------------------------------------------------------
 
 def resident_bytes():
-    """From statm; a figure that cannot be read is a failure, never 0."""
+    """This process's own resident memory, measured in C as the C harness
+    measures it (workbench.anonymous_bytes: measure_anonymous_bytes of
+    src/measure.h, exact to the page); a figure that cannot be read is a
+    failure, never 0."""
     try:
-        with open("/proc/self/statm") as f:
-            return int(f.read().split()[1]) * PAGE
-    except (OSError, ValueError, IndexError) as e:
+        return workbench.anonymous_bytes()
+    except OSError as e:
         raise Failure("cannot read the memory counters: "
-                      f"{getattr(e, 'strerror', None) or e}") from None
+                      f"{e.strerror or e}") from None
 
 
 def minor_faults():

@@ -24,8 +24,11 @@
  *                                  and lends out the window it describes.
  *
  * and the functions address(obj), the address of the first byte of any
- * exporter's buffer, and checksum(obj), src/checksum.h's fingerprint of a
- * contiguous buffer (the C-level reduction the benchmark uses).
+ * exporter's buffer, checksum(obj), src/checksum.h's fingerprint of a
+ * contiguous buffer (the C-level reduction the benchmark uses), and
+ * anonymous_bytes(), the process's own resident memory measured as the C
+ * harness measures it (src/measure.h), so that the Python benchmark's
+ * extra_bytes and the C benchmarks' come from one method.
  *
  * Layout of this file: the shared description of a buffer (struct layout)
  * and the one function that lends it out; the owners (Memory, Matrix); the
@@ -38,6 +41,7 @@
 #include <string.h>
 
 #include "checksum.h"
+#include "measure.h"
 
 /* --- What a consumer sees ------------------------------------------------- */
 
@@ -551,12 +555,28 @@ static PyObject *workbench_checksum(PyObject *module, PyObject *obj)
 	return PyLong_FromUnsignedLongLong(sum);
 }
 
+/* anonymous_bytes(): measure_anonymous_bytes, as an int; OSError when the
+ * counters cannot be read (a figure nobody could read is never 0). */
+static PyObject *workbench_anonymous_bytes(PyObject *module, PyObject *unused)
+{
+	size_t bytes;
+
+	(void)module;
+	(void)unused;
+	if (measure_anonymous_bytes(&bytes) < 0)
+		return PyErr_SetFromErrno(PyExc_OSError);
+	return PyLong_FromSize_t(bytes);
+}
+
 static PyMethodDef workbench_functions[] = {
 	{ "address", workbench_address, METH_O,
 	  "address(obj): the address of the first byte of obj's buffer" },
 	{ "checksum", workbench_checksum, METH_O,
 	  "checksum(obj): the workbench's 64-bit fingerprint of a contiguous "
 	  "buffer (src/checksum.h), computed in C" },
+	{ "anonymous_bytes", workbench_anonymous_bytes, METH_NOARGS,
+	  "anonymous_bytes(): this process's anonymous resident memory in "
+	  "bytes, as the C harness measures it (src/measure.h)" },
 	{ NULL, NULL, 0, NULL },
 };
 
