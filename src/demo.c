@@ -75,6 +75,12 @@ struct demo_args demo_parse_args(int argc, char **argv)
 	return args;
 }
 
+void demo_die(const char *what)
+{
+	fprintf(stderr, "%s: %s: %s\n", prog, what, strerror(errno));
+	exit(1);
+}
+
 int demo_main(int argc, char **argv, const struct demo *d)
 {
 	struct demo_args args = demo_parse_args(argc, argv);

@@ -28,7 +28,7 @@
  *	{
  *		return demo_main(argc, argv, &(struct demo){
  *			.lesson = LESSON_ID, .run = run_lesson,
- *			.questions = predictions, .nquestions = 3,
+ *			DEMO_QUESTIONS(predictions),
  *			.trap = trap, .trap_kind = "heap-use-after-free",
  *			.trap_what = "The trap reads freed memory.",
  *		});
@@ -79,6 +79,10 @@ struct demo {
 	bool trap_guards_itself;
 };
 
+/* A struct demo's questions, from a static array of them. */
+#define DEMO_QUESTIONS(qs) \
+	.questions = (qs), .nquestions = sizeof(qs) / sizeof((qs)[0])
+
 /*
  * Parse the arguments and do what they ask (see above): d->run for none,
  * the trap, the questions, the trap's kind. Returns main's exit status.
@@ -89,6 +93,9 @@ int demo_main(int argc, char **argv, const struct demo *d);
  * what was printed before could not be written, exit 1 instead (program.h
  * prints why). */
 void demo_step(const char *title);
+
+/* A failure of the world: "program: what: strerror(errno)", exit status 1. */
+_Noreturn void demo_die(const char *what);
 
 /* Print what the measurement just shown means, as an indented "=>" line. */
 void demo_explain(const char *meaning);

@@ -707,8 +707,7 @@ int main(int argc, char **argv)
 {
 	return demo_main(argc, argv, &(struct demo){
 		.lesson = LESSON_ID, .run = run_lesson,
-		.questions = predictions,
-		.nquestions = sizeof(predictions) / sizeof(predictions[0]),
+		DEMO_QUESTIONS(predictions),
 		.trap_what = "Lesson 00 has no memory trap: its traps are the six "
 			     "pitfalls it shows.",
 	});

@@ -36,8 +36,6 @@
 #define BIG_TEXT_SIZE ((size_t)64 << 20)
 #define FIELD_LEN 32
 
-static const char *prog = LESSON_ID;
-
 /* The predictions of steps 1 and 3 (README.md, "Predict"). */
 static const struct demo_question predict_time = {
 	"02", "copy-vs-view-load-time", DEMO_RATIO,
@@ -55,19 +53,13 @@ static const struct demo_question *const predictions[] = {
 	&predict_time, &predict_copies_memory, &predict_pinned,
 };
 
-static _Noreturn void die(const char *what)
-{
-	fprintf(stderr, "%s: %s: %s\n", prog, what, strerror(errno));
-	exit(1);
-}
-
 /* The resident memory now; a figure that cannot be read ends the demo. */
 static size_t resident_now(void)
 {
 	size_t bytes;
 
 	if (measure_resident_bytes(&bytes) < 0)
-		die("cannot read the resident memory");
+		demo_die("cannot read the resident memory");
 	return bytes;
 }
 
@@ -84,7 +76,7 @@ static void lesson_make(struct lesson *l)
 {
 	l->buf = malloc(TEXT_SIZE);
 	if (!l->buf)
-		die("cannot allocate the text");
+		demo_die("cannot allocate the text");
 	l->gen = records_generate(l->buf, TEXT_SIZE, FIELD_LEN);
 	l->text = byteview_make(l->buf, l->gen.len);
 	records_word(l->city_word, FIELD_LEN, RECORDS_CITY, 0);
@@ -106,10 +98,10 @@ static struct copied copied_by(struct way *w)
 	struct copied c;
 
 	if (way_setup(w) < 0)
-		die("cannot allocate a table");
+		demo_die("cannot allocate a table");
 	measure_reset_copied();
 	if (w->load(&w->table, w->text) < 0)
-		die("cannot load the text");
+		demo_die("cannot load the text");
 	c.bytes = measure_bytes_copied();
 	c.allocations = measure_allocations();
 	way_teardown(w);
@@ -185,7 +177,7 @@ static void google_doc(struct lesson *l)
 	    records_table_init(&copies, l->gen.records) < 0 ||
 	    records_load_views(&views, l->text) < 0 ||
 	    records_load_copies(&copies, l->text) < 0)
-		die("loading the text");
+		demo_die("loading the text");
 	name[0] = 'Z';
 	printf("  The owner writes 'Z' over the first byte of the text. Record 0's name:\n");
 	printf("  %-14s at %-16p reads \"%.8s...\"\n", "in the text", (void *)name,
@@ -229,7 +221,7 @@ static void small_view_pins_the_text(void)
 	char *copy;
 
 	if (!big)
-		die("cannot allocate the big text");
+		demo_die("cannot allocate the big text");
 	gen = records_generate(big, BIG_TEXT_SIZE, FIELD_LEN);
 	keep = byteview_slice(byteview_make(big, gen.len), 3 * FIELD_LEN + 3,
 			      3 * FIELD_LEN + 3 + 5);
@@ -240,7 +232,7 @@ static void small_view_pins_the_text(void)
 		   (double)print_resident("keep a view: the text must stay", base));
 	copy = strndup((const char *)keep.data, keep.len);
 	if (!copy)
-		die("cannot copy 5 bytes");
+		demo_die("cannot copy 5 bytes");
 	free(big);
 	print_resident("keep a 5-byte copy, free the text", base);
 	printf("  Here the photocopy is the better choice: 5 bytes of paper instead\n"
@@ -257,7 +249,7 @@ static unsigned char *small_text(struct byteview *first_line)
 	struct records_text gen;
 
 	if (!buf)
-		die("cannot allocate 4 KiB");
+		demo_die("cannot allocate 4 KiB");
 	gen = records_generate(buf, 4096, FIELD_LEN);
 	*first_line = byteview_slice(byteview_make(buf, gen.len), 0,
 				     byteview_find(byteview_make(buf, gen.len), '\n'));
@@ -279,7 +271,7 @@ static void realloc_moves_the_text(void)
 	snprintf(was, sizeof(was), "%p", (const void *)line.data);
 	grown = realloc(buf, BIG_TEXT_SIZE);
 	if (!grown)
-		die("cannot grow the text");
+		demo_die("cannot grow the text");
 	snprintf(now, sizeof(now), "%p", (void *)grown);
 	moved = strcmp(was, now) != 0;
 	printf("  %-36s %s\n", "the text was at", was);
@@ -331,7 +323,7 @@ static int trap(void)
 	       (const void *)line.data);
 	grown = realloc(buf, BIG_TEXT_SIZE);
 	if (!grown)
-		die("cannot grow the text");
+		demo_die("cannot grow the text");
 	printf("...and moves to %p. Reading the view now:\n", (void *)grown);
 	fflush(stdout);
 	printf("read '%c': AddressSanitizer did not stop this read\n",
@@ -383,8 +375,7 @@ int main(int argc, char **argv)
 {
 	return demo_main(argc, argv, &(struct demo){
 		.lesson = LESSON_ID, .run = run_lesson,
-		.questions = predictions,
-		.nquestions = sizeof(predictions) / sizeof(predictions[0]),
+		DEMO_QUESTIONS(predictions),
 		.trap = trap, .trap_kind = "heap-use-after-free",
 		.trap_what = "The trap reads memory that realloc freed.",
 	});

@@ -450,8 +450,7 @@ int main(int argc, char **argv)
 {
 	return demo_main(argc, argv, &(struct demo){
 		.lesson = LESSON_ID, .run = run_lesson,
-		.questions = predictions,
-		.nquestions = sizeof(predictions) / sizeof(predictions[0]),
+		DEMO_QUESTIONS(predictions),
 		.trap = trap, .trap_kind = "heap-buffer-overflow",
 		.trap_what = "The trap reads past the end of a buffer.",
 	});

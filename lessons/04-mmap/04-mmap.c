@@ -87,12 +87,6 @@ static int make_folder(void)
 	return 0;
 }
 
-static _Noreturn void die(const char *what)
-{
-	fprintf(stderr, "%s: %s: %s\n", prog, what, strerror(errno));
-	exit(1);
-}
-
 /* Write size bytes of a repeating pattern (no zero bytes), 1 MiB at a time. */
 static void write_file(const char *path, size_t size, const char *pattern)
 {
@@ -101,7 +95,7 @@ static void write_file(const char *path, size_t size, const char *pattern)
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 
 	if (fd < 0)
-		die("cannot create a test file");
+		demo_die("cannot create a test file");
 	for (size_t i = 0; i < sizeof(chunk); i++)
 		chunk[i] = (unsigned char)pattern[i % plen];
 	for (size_t done = 0; done < size; done += sizeof(chunk)) {
@@ -112,10 +106,10 @@ static void write_file(const char *path, size_t size, const char *pattern)
 		if (wrote >= 0 && (size_t)wrote != n)
 			errno = ENOSPC;	/* a short write: the disk is full */
 		if (wrote < 0 || (size_t)wrote != n)
-			die("cannot write a test file");
+			demo_die("cannot write a test file");
 	}
 	if (fsync(fd) < 0 || close(fd) < 0)
-		die("cannot write a test file");
+		demo_die("cannot write a test file");
 }
 
 /* --- Step 1: read photocopies, mmap hands over ----------------------------- */
@@ -132,7 +126,7 @@ static uint64_t sum_by_read(const char *path, void *buf)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0 || fileio_sum(fd, buf, BUFFER, &sum) < 0)
-		die("cannot read a test file");
+		demo_die("cannot read a test file");
 	close(fd);
 	return sum;
 }
@@ -144,7 +138,7 @@ static uint64_t sum_by_mmap(const char *path, void *unused)
 
 	(void)unused;
 	if (mappedfile_open(&mf, path, MAPPEDFILE_READ, 0) < 0)
-		die("cannot map a test file");
+		demo_die("cannot map a test file");
 	sum = checksum_bytes(mf.data, mf.len);
 	mappedfile_close(&mf);
 	return sum;
@@ -218,7 +212,7 @@ static void step_read_or_map(void)
 	double large, small;	/* read's time over mmap's */
 
 	if (!buf)
-		die("out of memory");
+		demo_die("out of memory");
 	memset(buf, 1, BUFFER);
 	demo_step("read() photocopies the page cache into your buffer; "
 		  "mmap() hands it over");
@@ -259,7 +253,7 @@ static void show_file_start(const char *path, size_t len)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0 || pread(fd, text, len, 0) < 0)
-		die("cannot read back a test file");
+		demo_die("cannot read back a test file");
 	close(fd);
 	printf("  the file on disk reads:      \"%s\"\n", text);
 }
@@ -275,7 +269,7 @@ static void not_a_snapshot(const struct mappedfile *mf, const char *path)
 
 	if (fd < 0 || pwrite(fd, "THEIRS", 6, 0) != 6 ||
 	    pwrite(fd, "THEIRS", 6, PAGE) != 6)
-		die("cannot change a test file");
+		demo_die("cannot change a test file");
 	close(fd);
 	printf("  another writer puts \"THEIRS\" at page 0 and page 1 of "
 	       "the file:\n");
@@ -294,7 +288,7 @@ static void step_private(void)
 	demo_step("MAP_PRIVATE: a lazy photocopy of only the pages you write");
 	write_file(files[2], FILE_PAGES * PAGE, "original text, ");
 	if (mappedfile_open(&mf, files[2], MAPPEDFILE_PRIVATE, 0) < 0)
-		die("cannot map a test file");
+		demo_die("cannot map a test file");
 	before = measure_faults().minor;
 	sum = checksum_bytes(mf.data, mf.len);
 	escape(&sum);
@@ -326,20 +320,20 @@ static void step_shared(void)
 	demo_step("MAP_SHARED: one copy, seen by every process that maps it");
 	write_file(files[2], PAGE, "original text, ");
 	if (mappedfile_open(&mf, files[2], MAPPEDFILE_SHARED, 0) < 0)
-		die("cannot map a test file");
+		demo_die("cannot map a test file");
 	fflush(stdout);
 	child = fork();
 	if (child < 0)
-		die("cannot fork");
+		demo_die("cannot fork");
 	if (child == 0) {
 		memcpy(mappedfile_bytes(&mf), note, sizeof(note) - 1);
 		_exit(0);
 	}
 	if (waitpid(child, &status, 0) < 0)
-		die("cannot wait for the child");
+		demo_die("cannot wait for the child");
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		errno = ECHILD;
-		die("the child did not finish its write");
+		demo_die("the child did not finish its write");
 	}
 	printf("  child %ld wrote through its mapping and exited\n",
 	       (long)child);
@@ -387,10 +381,10 @@ static void step_trap(void)
 	demo_step("the trap: the file shrinks while it is mapped");
 	write_file(files[3], 4 * PAGE, "four pages ");
 	if (mappedfile_open(&mf, files[3], MAPPEDFILE_READ, 0) < 0)
-		die("cannot map a test file");
+		demo_die("cannot map a test file");
 	printf("  mapped 16 KiB at %p\n", (void *)mf.data);
 	if (truncate(files[3], PAGE) < 0)
-		die("cannot truncate a test file");
+		demo_die("cannot truncate a test file");
 	printf("  someone truncates the file to 4 KiB; the mapping still "
 	       "says 16 KiB\n");
 	lost = mf.data + 2 * PAGE;
@@ -416,7 +410,7 @@ static void step_trap(void)
 static int run_lesson(void)
 {
 	if (make_folder() < 0)
-		die("cannot make a folder for test files");
+		demo_die("cannot make a folder for test files");
 	printf("Lesson 04: mmap, the filing cabinet the whole office "
 	       "shares\n");
 	step_read_or_map();
@@ -431,7 +425,7 @@ static int run_lesson(void)
 static int trap(void)
 {
 	if (make_folder() < 0)
-		die("cannot make a folder for test files");
+		demo_die("cannot make a folder for test files");
 	step_trap();
 	return 0;
 }
@@ -440,8 +434,7 @@ int main(int argc, char **argv)
 {
 	return demo_main(argc, argv, &(struct demo){
 		.lesson = LESSON_ID, .run = run_lesson,
-		.questions = predictions,
-		.nquestions = sizeof(predictions) / sizeof(predictions[0]),
+		DEMO_QUESTIONS(predictions),
 		.trap = trap,
 		.trap_what = "The trap reads a mapped page whose file was cut short.",
 	});

@@ -136,18 +136,12 @@ static int make_folder(void)
 	return bench_cleanup_add(remove_on_exit, NULL) < 0 ? -1 : 0;
 }
 
-static _Noreturn void die(const char *what)
-{
-	fprintf(stderr, "%s: %s: %s\n", prog, what, strerror(errno));
-	exit(1);
-}
-
 static int open_or_die(const char *path, int flags)
 {
 	int fd = open(path, flags | O_CLOEXEC, 0600);
 
 	if (fd < 0)
-		die("cannot open a test file");
+		demo_die("cannot open a test file");
 	return fd;
 }
 
@@ -164,11 +158,11 @@ static uint64_t write_file(const char *path, size_t size)
 	for (size_t done = 0; done < size; done += sizeof(chunk)) {
 		size_t n = size - done < sizeof(chunk) ? size - done : sizeof(chunk);
 		if (fileio_write_full(fd, chunk, n) < 0)
-			die("cannot write a test file");
+			demo_die("cannot write a test file");
 		sum += checksum_bytes(chunk, n);
 	}
 	if (close(fd) < 0)
-		die("cannot write a test file");
+		demo_die("cannot write a test file");
 	return sum;
 }
 
@@ -182,7 +176,7 @@ static uint64_t sum_of(int fd, size_t size)
 		return 0;
 	p = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
 	if (p == MAP_FAILED)
-		die("cannot map a copy to check it");
+		demo_die("cannot map a copy to check it");
 	sum = checksum_bytes(p, size);
 	munmap(p, size);
 	return sum;
@@ -267,7 +261,7 @@ static struct cost time_file_copy(enum kind k, int in, size_t size, uint64_t wan
 
 		if (lseek(out, 0, SEEK_SET) < 0 ||
 		    copy_with(k, in, out, size, pipe_len, &count) != (ssize_t)size)
-			die("a copy failed");
+			demo_die("a copy failed");
 		wall[r] = (double)(measure_now_ns() - t0);
 		cpu[r] = cpu_now_ns() - c0;
 		c.count = count;
@@ -300,7 +294,7 @@ static void say_reflink_or_copy(int in, size_t size)
 	int out = open_or_die(dst_path, O_RDWR | O_CREAT | O_TRUNC), shared;
 
 	if (copy_with(RANGE, in, out, size, 0, &c) != (ssize_t)size)
-		die("copy_file_range failed");
+		demo_die("copy_file_range failed");
 	shared = fdcopy_shares_extents(out);
 	close(out);
 	printf("  this file system's copy_file_range: %s\n",
@@ -351,7 +345,7 @@ static void start_drain(int fd, int ours)
 	fflush(stdout);
 	child = fork();
 	if (child < 0)
-		die("cannot fork");
+		demo_die("cannot fork");
 	if (child == 0) {
 		int null = open("/dev/null", O_WRONLY), p[2];
 		size_t got;
@@ -376,7 +370,7 @@ static void wait_drain(void)
 	    WEXITSTATUS(status) != 0) {
 		child = 0;
 		errno = ECHILD;
-		die("the drain process failed");
+		demo_die("the drain process failed");
 	}
 	child = 0;
 }
@@ -394,13 +388,13 @@ static struct cost time_socket_copy(enum kind k, int in, size_t size)
 		uint64_t t0;
 
 		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
-			die("cannot make a socketpair");
+			demo_die("cannot make a socketpair");
 		start_drain(sv[0], sv[1]);
 		close(sv[0]);
 		c0 = cpu_now_ns();
 		t0 = measure_now_ns();
 		if (copy_with(k, in, sv[1], size, 1 << 20, &count) != (ssize_t)size)
-			die("a copy to the socket failed");
+			demo_die("a copy to the socket failed");
 		close(sv[1]);
 		wait_drain();
 		wall[r] = (double)(measure_now_ns() - t0);
@@ -486,7 +480,7 @@ static double copy_small_files(enum kind k, struct fdcopy_count *c)
 		in = open_or_die(from, O_RDONLY);
 		out = open_or_die(to, O_WRONLY);	/* overwritten in place */
 		if (copy_with(k, in, out, SMALL, 0, c) != (ssize_t)SMALL)
-			die("copying a small file failed");
+			demo_die("copying a small file failed");
 		close(in);
 		close(out);
 	}
@@ -548,14 +542,14 @@ static uint64_t count_while_copying(int in, int out)
 	ssize_t n;
 
 	if (lseek(in, 0, SEEK_SET) < 0 || lseek(out, 0, SEEK_SET) < 0)
-		die("cannot rewind a test file");
+		demo_die("cannot rewind a test file");
 	while ((n = fileio_read_full(in, buf, sizeof(buf))) > 0) {
 		lines += newlines(buf, (size_t)n);
 		if (write(out, buf, (size_t)n) != n)
-			die("cannot write a copy");
+			demo_die("cannot write a copy");
 	}
 	if (n < 0)
-		die("cannot read a test file");
+		demo_die("cannot read a test file");
 	return lines;
 }
 
@@ -568,10 +562,10 @@ static uint64_t count_after_sendfile(int in, int out)
 
 	if (lseek(in, 0, SEEK_SET) < 0 || lseek(out, 0, SEEK_SET) < 0 ||
 	    fdcopy_sendfile(in, out, LARGE, &c) != (ssize_t)LARGE)
-		die("sendfile failed");
+		demo_die("sendfile failed");
 	p = mmap(NULL, LARGE, PROT_READ, MAP_SHARED, in, 0);
 	if (p == MAP_FAILED)
-		die("cannot map a test file");
+		demo_die("cannot map a test file");
 	lines = newlines(p, LARGE);
 	munmap(p, LARGE);
 	return lines;
@@ -629,13 +623,13 @@ static void tcp_pair(int sv[2])
 
 	if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) < 0 ||
 	    listen(l, 1) < 0 || getsockname(l, (struct sockaddr *)&a, &len) < 0)
-		die("cannot listen on 127.0.0.1");
+		demo_die("cannot listen on 127.0.0.1");
 	sv[1] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (sv[1] < 0 || connect(sv[1], (struct sockaddr *)&a, sizeof(a)) < 0)
-		die("cannot connect to 127.0.0.1");
+		demo_die("cannot connect to 127.0.0.1");
 	sv[0] = accept4(l, NULL, NULL, SOCK_CLOEXEC);
 	if (sv[0] < 0)
-		die("cannot accept on 127.0.0.1");
+		demo_die("cannot accept on 127.0.0.1");
 	close(l);
 }
 
@@ -678,7 +672,7 @@ static double time_sends(int flags, size_t len, int n, struct completions *c)
 	memset(buf, 'z', len);
 	tcp_pair(sv);
 	if (flags && setsockopt(sv[1], SOL_SOCKET, SO_ZEROCOPY, &one, sizeof(one)) < 0)
-		die("SO_ZEROCOPY is refused here");
+		demo_die("SO_ZEROCOPY is refused here");
 	start_drain(sv[0], sv[1]);
 	close(sv[0]);
 	t0 = measure_now_ns();
@@ -691,7 +685,7 @@ static double time_sends(int flags, size_t len, int n, struct completions *c)
 				continue;
 			}
 			if (m < 0)
-				die("send failed");
+				demo_die("send failed");
 			done += (size_t)m;
 			issued += flags != 0;
 		}
@@ -755,7 +749,7 @@ static void trap_short_transfer(void)
 	write_file(src_path, want);
 	in = open_or_die(src_path, O_RDONLY);
 	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0)
-		die("cannot make a pipe");
+		demo_die("cannot make a pipe");
 	n = sendfile(p[1], in, NULL, want);
 	while ((r = read(p[0], buf, sizeof(buf))) > 0)
 		inside += (size_t)r;
@@ -781,12 +775,12 @@ static void trap_truncated(void)
 	in = open_or_die(src_path, O_RDONLY);
 	out = open_or_die(dst_path, O_WRONLY | O_CREAT | O_TRUNC);
 	if (truncate(src_path, 256 << 10) < 0)
-		die("cannot truncate a test file");
+		demo_die("cannot truncate a test file");
 	t0 = measure_now_ns();
 	while (done < size && zeros < 1000) {	/* the spinning loop, bounded */
 		n = sendfile(out, in, NULL, size - done);
 		if (n < 0)
-			die("sendfile failed");
+			demo_die("sendfile failed");
 		zeros += n == 0;
 		done += (size_t)n;
 	}
@@ -795,7 +789,7 @@ static void trap_truncated(void)
 	       "there forever (proftpd PR #591)\n", done, zeros,
 	       (double)(measure_now_ns() - t0) / 1e3);
 	if (lseek(in, 0, SEEK_SET) < 0 || lseek(out, 0, SEEK_SET) < 0)
-		die("cannot rewind a test file");
+		demo_die("cannot rewind a test file");
 	n = fdcopy_sendfile(in, out, size, &c);
 	printf("     fdcopy_sendfile stops at the first 0: copied %zd of the "
 	       "%zu bytes fstat promised, in %zu calls\n", n, size, c.calls);
@@ -824,7 +818,7 @@ static void trap_procfs(void)
 	printf("     (Linux 5.3 to 5.18 returned 0 here, golang/go#44272; "
 	       "later kernels say EXDEV)\n");
 	if (lseek(in, 0, SEEK_SET) < 0)
-		die("cannot rewind /proc/version");
+		demo_die("cannot rewind /proc/version");
 	n = fdcopy_read_write(in, out, SSIZE_MAX, buf, sizeof(buf), &c);
 	printf("     the read/write fallback copies %zd bytes: the fallback is "
 	       "part of the correct code\n", n);
@@ -841,24 +835,24 @@ static void trap_not_a_snapshot(void)
 	int p[2], in;
 
 	if (pipe2(p, O_CLOEXEC) < 0)
-		die("cannot make a pipe");
+		demo_die("cannot make a pipe");
 	memcpy(page, "original", 8);
 	if (vmsplice(p[1], &iov, 1, 0) != (ssize_t)sizeof(page))
-		die("vmsplice failed");
+		demo_die("vmsplice failed");
 	memcpy(page, "CHANGED!", 8);
 	if (fileio_read_full(p[0], page + 16, 8) != 8)
-		die("cannot read the pipe");
+		demo_die("cannot read the pipe");
 	memcpy(got, page + 16, 8);
 	printf("  4. not a snapshot: vmsplice'd \"original\", then changed our "
 	       "buffer; the reader got \"%s\"\n", got);
 	if (fileio_read_full(p[0], page, sizeof(page) - 8) < 0)
-		die("cannot read the pipe");
+		demo_die("cannot read the pipe");
 	write_file(src_path, SMALL);
 	in = open_or_die(src_path, O_RDWR);
 	if (sendfile(p[1], in, NULL, SMALL) != (ssize_t)SMALL ||
 	    pwrite(in, "CHANGED!", 8, 0) != 8 ||
 	    fileio_read_full(p[0], got, 8) != 8)
-		die("sendfile into a pipe failed");
+		demo_die("sendfile into a pipe failed");
 	printf("     sendfile'd a file into a pipe, then changed the file; the "
 	       "reader got \"%s\"\n", got);
 	close(in);
@@ -883,7 +877,7 @@ static void step_traps(void)
 static int run_lesson(void)
 {
 	if (make_folder() < 0)
-		die("cannot make a folder for test files");
+		demo_die("cannot make a folder for test files");
 	printf("Lesson 06: hand the pages to the kernel (fd to fd)\n");
 	step_file_to_file();
 	step_socket();
@@ -898,7 +892,7 @@ static int run_lesson(void)
 static int run_traps(void)
 {
 	if (make_folder() < 0)
-		die("cannot make a folder for test files");
+		demo_die("cannot make a folder for test files");
 	step_traps();
 	return 0;
 }
@@ -907,8 +901,7 @@ int main(int argc, char **argv)
 {
 	return demo_main(argc, argv, &(struct demo){
 		.lesson = LESSON_ID, .run = run_lesson,
-		.questions = predictions,
-		.nquestions = sizeof(predictions) / sizeof(predictions[0]),
+		DEMO_QUESTIONS(predictions),
 		.trap = run_traps,
 		.trap_what = "The traps: short transfers, a file cut short, /proc, "
 			     "a copy that is no snapshot.",

@@ -49,8 +49,6 @@
 #define BUF 64
 #define WAYS_MAX 4
 
-static const char *prog = LESSON_ID;
-
 /* The predictions of steps 1, 2, 3 and 5 (README.md, "Predict"). */
 static const struct demo_question predict_large = {
 	"07", "pipe-vs-memfd-1m", DEMO_RATIO,
@@ -72,12 +70,6 @@ static const struct demo_question *const predictions[] = {
 	&predict_large, &predict_small, &predict_sharing, &predict_oneoff,
 };
 
-static _Noreturn void die(const char *what)
-{
-	fprintf(stderr, "%s: %s: %s\n", prog, what, strerror(errno));
-	exit(1);
-}
-
 /* --- Steps 1 to 3: the ways, measured ---------------------------------------- */
 
 /* Measure jobs[0..n) with the harness; die with a clear line on failure. */
@@ -94,11 +86,11 @@ static void compare(size_t size, struct ipcway_job *jobs, const char *const *nam
 	for (size_t i = 0; i < n; i++)
 		if (jobs[i].error) {
 			errno = jobs[i].error;
-			die(names[i]);
+			demo_die(names[i]);
 		}
 	if (failed) {
 		errno = EPROTO;
-		die("the measurement failed");
+		demo_die("the measurement failed");
 	}
 }
 
@@ -140,12 +132,12 @@ static void four_ways(const unsigned char *msg, size_t size,
 
 		if (ipcway_job_setup(&probe[i]) < 0 ||
 		    ipcway_send(&probe[i].way, 10, &sum) < 0)
-			die(names[i]);
+			demo_die(names[i]);
 		show(&r[i], &probe[i]);
 		ipcway_job_teardown(&probe[i]);
 		if (probe[i].error) {
 			errno = probe[i].error;
-			die(names[i]);
+			demo_die(names[i]);
 		}
 	}
 }
@@ -282,17 +274,17 @@ static void step_seals(void)
 
 	demo_step("seals: the Google Doc with \"view only\"");
 	if (shmregion_create(&r, "sealed", 4096) < 0)
-		die("cannot create a region");
+		demo_die("cannot create a region");
 	memcpy(r.data, "the producer says", 17);
 	say("producer: F_SEAL_WRITE while its own mapping is writable",
 	    shmregion_seal(&r, F_SEAL_WRITE));
 	say("producer: F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_FUTURE_WRITE",
 	    shmregion_seal(&r, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_FUTURE_WRITE));
 	if (peer_start(&p, try_to_write, NULL) < 0 || peer_send_fd(p.sock, r.fd) < 0)
-		die("cannot hand the region over");
+		demo_die("cannot hand the region over");
 	if (peer_stop(&p, PEER_TIMEOUT_MS) != 0) {
 		errno = ECHILD;
-		die("the consumer failed");
+		demo_die("the consumer failed");
 	}
 	r.data[0] = 'T';
 	printf("  producer: its old writable mapping still writes: \"%.17s\"\n",
@@ -314,7 +306,7 @@ static double median_round_trip(enum ipcway_kind kind, const unsigned char *msg,
 	struct bench_stats st;
 
 	if (ipcway_job_setup(&job) < 0)
-		die(ipcway_name(kind));
+		demo_die(ipcway_name(kind));
 	ipcway_job_run(&job, 5);
 	for (int i = 0; i < 101; i++) {
 		uint64_t t0 = measure_now_ns();
@@ -325,7 +317,7 @@ static double median_round_trip(enum ipcway_kind kind, const unsigned char *msg,
 	ipcway_job_teardown(&job);
 	if (job.error) {
 		errno = job.error;
-		die(ipcway_name(kind));
+		demo_die(ipcway_name(kind));
 	}
 	bench_stats(ns, 101, &st);
 	return st.median;
@@ -383,11 +375,11 @@ static struct message *start_liar(struct peer *p)
 				 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 
 	if (m == MAP_FAILED)
-		die("cannot map shared memory");
+		demo_die("cannot map shared memory");
 	memset(m->bytes, 'm', sizeof(m->bytes));
 	m->len = LEN_OK;
 	if (peer_start(p, lie, m) < 0)
-		die("cannot start the producer");
+		demo_die("cannot start the producer");
 	return m;
 }
 
@@ -434,7 +426,7 @@ static int trap(void)
 
 	demo_step("the trap: an untrusted peer changes what you checked");
 	if (!buf)
-		die("out of memory");
+		demo_die("out of memory");
 	m = start_liar(&p);
 	printf("  the producer flips the length between %d and %d; the "
 	       "consumer's buffer holds %d bytes\n", LEN_OK, LEN_LIE, BUF);
@@ -501,7 +493,7 @@ static int run_lesson(void)
 	msg = mmap(NULL, LARGE, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (msg == MAP_FAILED)
-		die("out of memory");
+		demo_die("out of memory");
 	for (size_t i = 0; i < LARGE; i++)
 		msg[i] = (unsigned char)(i * 131 + (i >> 12));
 	step_large(msg);
@@ -518,8 +510,7 @@ int main(int argc, char **argv)
 {
 	return demo_main(argc, argv, &(struct demo){
 		.lesson = LESSON_ID, .run = run_lesson,
-		.questions = predictions,
-		.nquestions = sizeof(predictions) / sizeof(predictions[0]),
+		DEMO_QUESTIONS(predictions),
 		.trap = run_trap, .trap_kind = "heap-buffer-overflow",
 		.trap_what = "The trap copies a length a peer changed after the check.",
 		.trap_guards_itself = true,
