@@ -94,8 +94,12 @@ int demo_main(int argc, char **argv, const struct demo *d);
  * prints why). */
 void demo_step(const char *title);
 
-/* A failure of the world: "program: what: strerror(errno)", exit status 1. */
-_Noreturn void demo_die(const char *what);
+/*
+ * A failure of the world: "program: what: strerror(errno)", exit status 1.
+ * (It never returns; the attribute says so in the form cppcheck follows
+ * from a header, where C11's _Noreturn is not seen.)
+ */
+__attribute__((noreturn)) void demo_die(const char *what);
 
 /* Print what the measurement just shown means, as an indented "=>" line. */
 void demo_explain(const char *meaning);
