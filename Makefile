@@ -473,7 +473,7 @@ quotes-check:
 
 # tools/claims and tools/quotes, tested on results typed into the test.
 CLAIMS_TESTS = $(BUILD)/tests/test_claims
-$(CLAIMS_TESTS): tests/test_claims.py tools/claims tools/quotes
+$(CLAIMS_TESTS): tests/test_claims.py tools/claims tools/quotes $(PY_FACTS)
 	$(call py_wrapper,tests/test_claims.py)
 TESTS += $(CLAIMS_TESTS)
 all: $(CLAIMS_TESTS)
