@@ -442,6 +442,9 @@ def open_csv(path):
     if not stat.S_ISREG(st.st_mode):
         raise Failure(f"cannot write {path}: it is neither a file, a "
                       "character device nor a FIFO")
+    out = os.fstat(sys.stdout.fileno()) if sys.stdout else None
+    if out and (out.st_dev, out.st_ino) == (st.st_dev, st.st_ino):
+        return sys.stdout, None  # /dev/stdout and its kin: keep the offset
     target = os.path.realpath(path)
     return open_temp(target, stat.S_IMODE(st.st_mode)), target
 

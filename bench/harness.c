@@ -479,6 +479,19 @@ static const char *unusable(const struct stat *st)
 }
 
 /* Open where cfg->csv_path says (see harness.h); NULL with *why set. */
+/*
+ * Is st the file standard output already writes to (--csv /dev/stdout, or
+ * a link to /proc/self/fd/1, with the shell's > behind it)? Renaming a new
+ * file onto it would throw away what the caller's redirect had collected.
+ */
+static int is_standard_output(const struct stat *st)
+{
+	struct stat out;
+
+	return S_ISREG(st->st_mode) && fstat(STDOUT_FILENO, &out) == 0 &&
+	       out.st_dev == st->st_dev && out.st_ino == st->st_ino;
+}
+
 static FILE *open_csv(struct bench_run *run, const char **why)
 {
 	const char *path = run->cfg->csv_path;
@@ -498,6 +511,8 @@ static FILE *open_csv(struct bench_run *run, const char **why)
 			f = open_temp(run, 0);
 	} else if ((*why = unusable(&st))) {
 		return NULL;
+	} else if (is_standard_output(&st)) {
+		return stdout;	/* /dev/stdout and its kin: keep its offset */
 	} else if (!S_ISREG(st.st_mode)) {
 		f = open_stream(path);
 		if (!f && errno == ENXIO)

@@ -273,6 +273,27 @@ def a_quote_of_a_row_that_is_not_there_is_an_error_not_a_guess():
     assert status == 1 and "README.md:1" in err and "Traceback" not in err, (status, err)
 
 
+@test
+def machine_json_is_read_by_the_one_reader_busy_noted_damaged_one_line():
+    text = claim("r", "ratio", a="variant=copy size=4Ki", b="variant=view size=4Ki", at_least=5)
+    lesson = Lesson(text, RACE)
+    machine = os.path.join(lesson.dir.name, "results", "machine.json")
+    with open(machine, "w") as f:
+        f.write('{"cores": 2, "load_average": "3.50 3.10 2.90", "cache_knees_measured": [16384]}')
+    status, out, err = lesson.run()
+    assert status == 0 and out.startswith("note: measured on a busy machine"), (status, out, err)
+    assert "load average 3.50" in out and "held" in out, out
+    for damaged in ('{"cores": 2, "load_average": "3.5", "cache_knees_measured": "16K"}',
+                    "[1, 2]", "\x00\xff{", '{"cores": 2'):
+        with open(machine, "w") as f:
+            f.write(damaged)
+        status, out, err = lesson.run()
+        assert status == 0 and "Traceback" not in out + err, (damaged, status, out, err)
+        assert "busy" not in out and "held" in out, (damaged, out)
+        lines = err.strip().splitlines()
+        assert len(lines) == 1 and "machine.json" in lines[0], (damaged, err)
+
+
 def main():
     passed = failed = 0
     for fn in TESTS:

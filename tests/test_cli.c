@@ -1450,6 +1450,26 @@ static void lessons_without_sanitizer_decline_the_trap(void **state)
 	cases_per_lesson++;
 }
 
+/* make predict-NN without a terminal (CI, a pipe): every demo's --predict
+ * asks nothing, waits for nothing and ends with status 0. */
+static void lessons_predict_without_a_terminal(void **state)
+{
+	char progs[MAX_PROGRAMS][512];
+	size_t n = find_programs(BUILD_DIR "/lessons", 1, progs);
+
+	(void)state;
+	for (size_t p = 0; p < n; p++) {
+		char *argv[] = { progs[p], "--predict", NULL };
+		struct outcome o;
+
+		run(argv, &o);
+		if (!o.exited || o.status != 0)
+			fail_msg("%s --predict: ended by signal %d or status %d:\n%s",
+				 progs[p], o.signal, o.status, o.err);
+	}
+	cases_per_lesson++;
+}
+
 /*
  * What a lesson's trap provokes, as the program itself says (--trap-kind):
  * AddressSanitizer's name for it ("heap-use-after-free"), or "none". The
@@ -1522,6 +1542,7 @@ int main(void)
 		cmocka_unit_test(benchmarks_explain_themselves),
 		cmocka_unit_test(lessons_refuse_bad_arguments),
 		cmocka_unit_test(lessons_without_sanitizer_decline_the_trap),
+		cmocka_unit_test(lessons_predict_without_a_terminal),
 		cmocka_unit_test(address_sanitizer_catches_each_trap),
 		cmocka_unit_test(every_ending_signal_removes_the_temporary_csv),
 		cmocka_unit_test(a_file_size_limit_is_one_line_and_exit_1),

@@ -148,6 +148,43 @@ static void a_character_device_is_written_not_replaced(void **state)
 	assert_int_equal(open_and_close("/dev/stdout"), 0);	/* a link into /proc */
 }
 
+/*
+ * --csv /dev/stdout with the shell's > behind it: the CSV goes after what
+ * standard output already holds, and the file is the same file.
+ */
+static void standard_output_redirected_to_a_file_is_appended_to(void **state)
+{
+	struct scratch s = { 0 };
+	char path[128], got[256] = "";
+	struct stat before, after;
+	int saved, fd;
+
+	(void)state;
+	scratch_make(&s);
+	snprintf(path, sizeof(path), "%s", scratch_path(&s, "out.txt"));
+	write_text(path, "earlier output\n", 0644);
+	fd = open(path, O_WRONLY | O_APPEND);
+	assert_true(fd >= 0);
+	assert_int_equal(fstat(fd, &before), 0);
+	fflush(stdout);
+	saved = dup(STDOUT_FILENO);
+	assert_true(saved >= 0 && dup2(fd, STDOUT_FILENO) == STDOUT_FILENO);
+	close(fd);
+	assert_int_equal(open_and_close("/dev/stdout"), 0);
+	fflush(stdout);
+	assert_true(dup2(saved, STDOUT_FILENO) == STDOUT_FILENO);
+	close(saved);
+	assert_int_equal(stat(path, &after), 0);
+	assert_true(after.st_ino == before.st_ino);	/* not replaced */
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0 && read(fd, got, sizeof(got) - 1) > 0);
+	close(fd);
+	assert_true(strncmp(got, "earlier output\n" HEADER,
+			    strlen("earlier output\n" HEADER)) == 0);
+	assert_int_equal(count_entries(s.dir), 1);	/* no temporary left */
+	scratch_remove(&s);
+}
+
 /* A child reads the FIFO; what it read comes back through a pipe. */
 static void a_fifo_with_a_reader_gets_the_csv(void **state)
 {
@@ -526,6 +563,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(a_symbolic_link_stays_and_its_target_is_replaced),
 		cmocka_unit_test(a_character_device_is_written_not_replaced),
+		cmocka_unit_test(standard_output_redirected_to_a_file_is_appended_to),
 		cmocka_unit_test(a_fifo_with_a_reader_gets_the_csv),
 		cmocka_unit_test(a_fifo_without_a_reader_is_refused_at_once),
 		cmocka_unit_test(a_folder_or_a_link_to_nothing_is_refused),

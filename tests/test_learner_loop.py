@@ -5,7 +5,9 @@ and SAN), it ends with the line "N passed, N failed". It tries:
 
   - a demo driven through a pseudo-terminal (Python's pty module): typed
     predictions are scored and kept, bad answers are asked again, a damaged
-    predictions file is set aside in one line;
+    predictions file is set aside in one line; every demo found in
+    BUILD/lessons asks its questions at --predict and keeps each answer under
+    its own lesson number;
   - the same demo without a terminal, and with PAUSE=0 or CI set: it never
     asks and never waits;
   - on a copy of the tree (git-initialised, so that "as shipped" means its
@@ -77,7 +79,10 @@ def on_pty(argv, answers, env, deadline=120):
                 break
             out += data
             if out.endswith(b"Enter to skip): "):
-                os.write(fd, (answers.pop(0) if answers else "").encode() + b"\n")
+                answer = answers.pop(0) if answers else ""
+                if callable(answer):    # chosen by the prompt's unit
+                    answer = answer(out[out.rfind(b"your guess ("):].decode())
+                os.write(fd, answer.encode() + b"\n")
             elif out.endswith(b"(Enter to go on)"):
                 os.write(fd, b"\n")
         else:
@@ -133,6 +138,34 @@ def bad_answers_are_asked_again(tmp):
     on_pty([DEMO_01, "--predict"], ["20"], clean_env(state))
     require(rows(state)[-1][2:5] == ["copy-51-pages", "2", "20"], "a second guess is not attempt 2")
 
+
+def in_its_unit(prompt):
+    """An answer of 2 in the unit the prompt asks for."""
+    for unit, answer in (("a size", "2 KiB"), ("a time", "2 us")):
+        if prompt.startswith(f"your guess ({unit}:"):
+            return answer
+    return "2"
+
+
+def every_lessons_questions_are_asked_and_kept_on_a_terminal(tmp):
+    """Each demo found in BUILD/lessons (so a new lesson too) asks its questions at
+    --predict and keeps one row per answer, under its own lesson number."""
+    lessons = os.path.join(ROOT, BUILD, "lessons")
+    demos = sorted(os.path.join(lessons, d, d) for d in os.listdir(lessons)
+                   if d[:2].isdigit() and os.access(os.path.join(lessons, d, d), os.X_OK))
+    require(len(demos) >= 2, f"no lesson demos found in {lessons}")
+    for demo in demos:
+        number = os.path.basename(demo)[:2]
+        state = os.path.join(tmp, number)
+        out, status = on_pty([demo, "--predict"], [in_its_unit] * 20, clean_env(state))
+        asked = out.count("your guess (")
+        require(status == 0 and asked >= 1, f"{demo} --predict: status {status}, {asked} asked")
+        require("Once more:" not in out, f"{demo}: an answer in its unit was refused")
+        kept = rows(state)
+        require(len(kept) == asked, f"{demo}: {asked} asked, {len(kept)} kept")
+        require(all(r[1] == number and r[6] == "" for r in kept), f"{demo}: rows {kept}")
+        require(len({r[2] for r in kept}) == len(kept), f"{demo}: a question name twice")
+    return f"{len(demos)} lessons"
 
 def a_damaged_file_is_set_aside_in_one_line(tmp):
     state = os.path.join(tmp, "state")
@@ -367,6 +400,7 @@ def watch_uses_inotifywait_where_installed(tmp, tree):
 def main():
     passed = failed = 0
     alone = [typed_predictions_are_stored_and_scored, bad_answers_are_asked_again,
+             every_lessons_questions_are_asked_and_kept_on_a_terminal,
              a_damaged_file_is_set_aside_in_one_line,
              without_a_terminal_nothing_is_asked_or_awaited]
     on_copy = [reset_keeps_the_learners_file_and_restores_the_shipped_one,

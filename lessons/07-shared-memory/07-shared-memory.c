@@ -60,11 +60,11 @@ static const struct demo_question predict_small = {
 };
 static const struct demo_question predict_sharing = {
 	"07", "one-line-vs-cached-cursors", DEMO_RATIO,
-	"cursors on one 64-byte line against apart and cached: how many times longer?"
+	"ring, 64 B: how many times longer with both cursors on one line than apart and cached?"
 };
 static const struct demo_question predict_oneoff = {
-	"07", "fresh-region-vs-pipe-4k", DEMO_RATIO,
-	"one 4 KiB message: how many times longer does a fresh region take than a pipe?"
+	"07", "fresh-region-vs-pipe-64k", DEMO_RATIO,
+	"one 64 KiB message, answered: how many times longer with a fresh region than a pipe?"
 };
 static const struct demo_question *const predictions[] = {
 	&predict_large, &predict_small, &predict_sharing, &predict_oneoff,
@@ -100,8 +100,8 @@ static void show(const struct bench_result *r, const struct ipcway_job *j)
 {
 	char t[32], copied[32], extra[32];
 
-	printf("  %-6s %9s per message %10.0f msg/s %7.2f GB/s   kernel "
-	       "copied %9s   extra memory %s\n",
+	printf("  %-6s %9s a message %9.0f msg/s %6.2f GB/s  kernel copied "
+	       "%7s  extra memory %s\n",
 	       r->variant, bench_format_ns(r->median_ns, t, sizeof(t)),
 	       1e9 / r->median_ns, r->gbps,
 	       size_format((j->way.copied_in + j->way.copied_out) / 10, copied,
@@ -216,7 +216,7 @@ static void step_false_sharing(const unsigned char *msg)
 	for (int i = 0; i < 3; i++) {
 		char t[32];
 
-		printf("  %-9s %9s per message  %11.0f msg/s\n", names[i],
+		printf("  %-9s %9s a message  %11.0f msg/s\n", names[i],
 		       bench_format_ns(r[i].median_ns, t, sizeof(t)),
 		       1e9 / r[i].median_ns);
 	}
@@ -230,15 +230,15 @@ static void step_false_sharing(const unsigned char *msg)
 		demo_explain("padding helped; caching added nothing clear this time");
 	else
 		demo_explain("no clear difference this time (the p25-p75 ranges "
-			     "overlap): false sharing costs only while both "
-			     "processes run at once, on two cores");
+			     "overlap): false sharing costs");
+	printf("     only while both processes run at once, on two cores\n");
 }
 
 /* --- Step 4: seals ------------------------------------------------------------- */
 
 static void say(const char *what, int ret)
 {
-	printf("  %-52s %s\n", what,
+	printf("  %-56s %s\n", what,
 	       ret == 0 ? "allowed" : strerror(errno));
 }
 
@@ -291,7 +291,8 @@ static void step_seals(void)
 	       r.data);
 	shmregion_close(&r);
 	demo_explain("the producer keeps its pen; whoever it hands the region "
-		     "to can only read, and it cannot shrink: no SIGBUS");
+		     "to can only read,");
+	printf("     and it cannot shrink: no SIGBUS\n");
 }
 
 /* --- Step 5: where copying wins ---------------------------------------------------- */
@@ -325,11 +326,12 @@ static double median_round_trip(enum ipcway_kind kind, const unsigned char *msg,
 
 static void step_oneoff(const unsigned char *msg)
 {
+	static const size_t sizes[] = { 64, 4096, 65536 };	/* the last is asked */
+	size_t pipe_won = 0;
+
 	demo_step("where copying wins: one message, once");
 	printf("  A fresh region: create, fill, hand over, map, read, unmap.\n");
 	demo_predict(&predict_oneoff);
-	static const size_t sizes[] = { 64, 4096, 65536 };
-
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		size_t size = sizes[i];
 		double pipe = median_round_trip(IPCWAY_PIPE, msg, size);
@@ -342,9 +344,21 @@ static void step_oneoff(const unsigned char *msg)
 		       bench_format_ns(fresh, b, sizeof(b)),
 		       pipe < fresh ? "the pipe" : "the region",
 		       pipe < fresh ? fresh / pipe : pipe / fresh);
+		pipe_won += pipe < fresh;
+		if (i + 1 == sizeof(sizes) / sizeof(sizes[0]))
+			demo_score(&predict_oneoff, fresh / pipe);
 	}
-	demo_explain("a region pays for memfd_create, mmap, a fault per page and "
-		     "munmap every time; copying a few KiB is cheaper");
+	if (pipe_won == sizeof(sizes) / sizeof(sizes[0]))
+		demo_explain("the pipe won at every size: a region pays for "
+			     "memfd_create, mmap, a fault per page");
+	else
+		demo_explain("the fresh region won somewhere here, unlike in the "
+			     "lesson: a busy machine? it pays for");
+	printf("     %s\n", pipe_won == sizeof(sizes) / sizeof(sizes[0])
+			       ? "and munmap every time; copying 64 KiB through the "
+				 "kernel is cheaper"
+			       : "memfd_create, mmap, a fault per page and munmap "
+				 "every time");
 }
 
 /* --- Step 6 and the trap: an untrusted peer ------------------------------------------- */
