@@ -307,7 +307,7 @@ VALGRIND      = valgrind -q --leak-check=full --errors-for-leak-kinds=all \
 C_FILES       = $(sort $(wildcard src/*.[ch] bench/*.[ch] bench/tools/*.c \
                   lessons/*/*.[ch] tests/*.c fuzz/*.[ch]))
 
-.PHONY: run-lessons memcheck fuzz fuzz-build test-interrupt test-fresh lint
+.PHONY: run-lessons memcheck fuzz fuzz-build test-interrupt test-fresh test-writes lint
 
 run-lessons: $(LESSON_PROGS)
 	@tests/run-lessons $(LESSON_PROGS)
@@ -336,6 +336,9 @@ fuzz: ## run every fuzz target for FUZZ_SECONDS seconds (60)
 
 test-interrupt: ## interrupt `make bench QUICK=1` (on a clone): nothing may be lost
 	@tests/interrupt-bench
+
+test-writes: $(BENCH_PROGS) ## every benchmark, run from elsewhere, writes only where its --csv says
+	@tests/writes-only-where-told $(BUILD)
 
 test-fresh: ## the README's two commands on a fresh Debian 12 (debootstrap, chroot; as root)
 	@tests/fresh-machine
