@@ -362,10 +362,11 @@ def format_size(n):
 
 def progress(done, steps, size, rows, start):
     elapsed = time.monotonic() - start
-    left = elapsed / done * (steps - done)
     times = " ".join(f"{name} {format_ns(med)}" for name, med, _ in rows)
+    # No time left, as in the C harness: bench/run estimates it from the
+    # last run, since the steps grow with the sizes.
     say(f"  {BENCH} {done:3}/{steps:<3} {format_size(size):>9}  {times}"
-        f"   ({elapsed:.0f} s, about {left:.0f} s left)")
+        f"   ({elapsed:.0f} s)")
 
 
 def remove_temp():

@@ -642,13 +642,6 @@ void bench_stats(double *x, size_t n, struct bench_stats *out)
 	out->max = x[n - 1];
 }
 
-double bench_eta_seconds(uint64_t elapsed_ns, size_t done, size_t left)
-{
-	if (done == 0)
-		return 0;
-	return (double)elapsed_ns / 1e9 / (double)done * (double)left;
-}
-
 /* --- Resource limits ------------------------------------------------------ */
 
 size_t bench_largest_size(const struct bench_config *cfg)
@@ -977,7 +970,6 @@ static void progress(struct bench_run *run, size_t size, const char *param,
 		     const struct bench_result *r, size_t n)
 {
 	uint64_t elapsed = measure_now_ns() - run->start_ns;
-	size_t left = run->steps > run->done ? run->steps - run->done : 0;
 	char sz[32], t[32];
 
 	fprintf(stderr, "  %s %3zu/%-3zu %9s %s%s ", run->cfg->bench,
@@ -987,9 +979,10 @@ static void progress(struct bench_run *run, size_t size, const char *param,
 		bench_format_ns(r[i].median_ns, t, sizeof(t));
 		fprintf(stderr, " %s %s", r[i].variant, t);
 	}
-	fprintf(stderr, "   (%.0f s, about %.0f s left)\n",
-		(double)elapsed / 1e9,
-		bench_eta_seconds(elapsed, run->done, left));
+	/* No time left: the steps grow with the sizes (a 1 GiB fill costs more
+	 * than a 64 B one), so an average of those done says too little;
+	 * bench/run estimates it from the last run of each program. */
+	fprintf(stderr, "   (%.0f s)\n", (double)elapsed / 1e9);
 }
 
 /*

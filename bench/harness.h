@@ -338,8 +338,4 @@ void bench_stats(double *x, size_t n, struct bench_stats *out);
  * Returns buf. */
 char *bench_format_ns(double ns, char *buf, size_t len);
 
-/* The time-left estimate: seconds for `left` more steps after `done` took
- * `elapsed_ns`. 0 when nothing is done yet. */
-double bench_eta_seconds(uint64_t elapsed_ns, size_t done, size_t left);
-
 #endif

@@ -61,13 +61,6 @@ static void one_sample_has_no_spread(void **state)
 	assert_float_equal(st.cv, 0, 1e-12);
 }
 
-static void time_left_scales_with_steps_left(void **state)
-{
-	(void)state;
-	assert_float_equal(bench_eta_seconds(2000000000u, 4, 6), 3.0, 1e-9);
-	assert_float_equal(bench_eta_seconds(2000000000u, 0, 6), 0.0, 1e-9);
-}
-
 static void times_print_in_the_unit_that_keeps_few_digits(void **state)
 {
 	char buf[32];
@@ -340,7 +333,6 @@ int main(void)
 		cmocka_unit_test(quartiles_interpolate_between_samples),
 		cmocka_unit_test(an_even_count_takes_the_middle_pair),
 		cmocka_unit_test(one_sample_has_no_spread),
-		cmocka_unit_test(time_left_scales_with_steps_left),
 		cmocka_unit_test(times_print_in_the_unit_that_keeps_few_digits),
 		cmocka_unit_test(variants_are_interleaved_after_one_warm_up),
 		cmocka_unit_test(setup_memory_is_measured_as_extra_bytes),
