@@ -83,16 +83,7 @@ static char folder[PATH_MAX], file_path[PATH_MAX + 16];
  * is, and the name of the data file in it. */
 static int make_folder(void)
 {
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	char *slash;
-
-	if (n < 0)
-		return -1;
-	exe[n] = '\0';
-	for (int i = 0; i < 2 && (slash = strrchr(exe, '/')); i++)
-		*slash = '\0';
-	if (bench_temp_folder(folder, sizeof(folder), exe, "04-mmap-files") < 0)
+	if (bench_build_temp_folder(folder, sizeof(folder), "04-mmap-files") < 0)
 		return -1;
 	snprintf(file_path, sizeof(file_path), "%s/data", folder);
 	return 0;

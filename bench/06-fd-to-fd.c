@@ -163,17 +163,8 @@ static void forget_drain(pid_t pid)
  */
 static int make_folder(void)
 {
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	char *slash;
-
-	if (n < 0)
-		return -1;
-	exe[n] = '\0';
-	for (int i = 0; i < 2 && (slash = strrchr(exe, '/')); i++)
-		*slash = '\0';
-	if (bench_temp_folder(folder, sizeof(folder), exe,
-			      "06-fd-to-fd-files") < 0) {
+	if (bench_build_temp_folder(folder, sizeof(folder),
+				    "06-fd-to-fd-files") < 0) {
 		folder[0] = '\0';
 		return -1;
 	}

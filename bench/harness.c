@@ -386,6 +386,20 @@ int bench_temp_folder(char *path, size_t len, const char *parent,
 	return 0;
 }
 
+int bench_build_temp_folder(char *path, size_t len, const char *prefix)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (n < 0)
+		return -1;
+	exe[n] = '\0';
+	for (int i = 0; i < 2 && (slash = strrchr(exe, '/')); i++)
+		*slash = '\0';	/* build/bench/NN-name -> build */
+	return bench_temp_folder(path, len, exe, prefix);
+}
+
 /* --- The CSV: replaced as a whole, or written straight to a stream ---------- */
 
 /* Split path into its folder (".", when it has none) and its name. */

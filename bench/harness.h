@@ -276,6 +276,13 @@ void bench_cleanup_now(int id);
 int bench_temp_folder(char *path, size_t len, const char *parent,
 		      const char *prefix);
 
+/*
+ * bench_temp_folder in the build folder this program was built into: for
+ * build/bench/NN-name, build/prefix.PID.XXXXXX (the data files lessons 04
+ * and 06 read and write, kept off /tmp, which may be a small tmpfs).
+ */
+int bench_build_temp_folder(char *path, size_t len, const char *prefix);
+
 /* --- Resource limits ------------------------------------------------------ */
 
 #define BENCH_SPARE ((size_t)64 << 20)	/* left free: 64 MiB */
