@@ -6,10 +6,11 @@
 # edit here (what only one lesson needs is in its lessons/NN-name/lesson.mk):
 #
 #   lessons/NN-name/NN-name.c    the lesson's demo   -> build/lessons/NN-name/NN-name
-#   lessons/NN-name/solution.c   the lesson's answer, tested by tests/test_lesson_NN.c
+#   lessons/NN-name/solution.c   the lesson's answer, tested by lessons/NN-name/test.c
+#   lessons/NN-name/test.c       cmocka tests of the lesson -> build/tests/test_lesson_NN
 #   lessons/NN-name/exercise.c   the learner's copy, tested by `make check-NN`
 #   bench/NN-name.c              the lesson's benchmark -> build/bench/NN-name
-#   tests/test_*.c               cmocka tests         -> build/tests/test_*
+#   tests/test_*.c               cmocka tests of the library and programs -> build/tests/test_*
 #
 # Conventions: CC and CFLAGS are honoured, V=1 prints the full commands,
 # QUICK=1 makes `make bench` a short sweep.
@@ -57,8 +58,8 @@ BENCH_PROGS = $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/[0-9][0-9]-
 TOOL_PROGS  = $(patsubst bench/tools/%.c,$(BUILD)/bench/tools/%,$(wildcard bench/tools/*.c))
 PROGS       = $(LESSON_PROGS) $(BENCH_PROGS) $(TOOL_PROGS)
 
-LIB_TESTS    = $(patsubst tests/%.c,$(BUILD)/tests/%,$(filter-out tests/test_lesson_%,$(wildcard tests/test_*.c)))
-LESSON_TESTS = $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_lesson_*.c))
+LIB_TESTS    = $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
+LESSON_TESTS = $(foreach n,$(LESSON_NUMS),$(BUILD)/tests/test_lesson_$(n))
 TESTS        = $(LIB_TESTS) $(LESSON_TESTS)
 # Results as input from strangers: bench/run and the tools that read results.
 TESTS       += tests/hostile-results
@@ -172,6 +173,8 @@ define LESSON_RULES
 # The lesson's id, stated once: its folder's name (demo.h, harness.h).
 $(BUILD)/obj/lessons/$(1)/$(1).o $(BUILD)/asan/lessons/$(1)/$(1).o \
 $(BUILD)/obj/bench/$(1).o: CPPFLAGS += -DLESSON_ID='"$(1)"'
+# The lesson's tests may use the test helpers of tests/ (drain.h, procmaps.h).
+$(BUILD)/unit/lessons/$(1)/test.o: CPPFLAGS += -Itests
 
 $(BUILD)/lessons/$(1)/$(1): $(BUILD)/obj/lessons/$(1)/$(1).o $(HARNESS_OBJ) $(LIB_OBJ)
 	$$(call say,LD,$$@)
@@ -184,13 +187,13 @@ $(BUILD)/asan/lessons/$(1)/$(1): $(BUILD)/asan/lessons/$(1)/$(1).o \
 	@mkdir -p $$(@D)
 	$$(Q)$$(CC) $$(ASANFLAGS) -o $$@ $$^ $$(LDLIBS)
 
-$(BUILD)/tests/test_lesson_$(2): $(BUILD)/unit/tests/test_lesson_$(2).o \
+$(BUILD)/tests/test_lesson_$(2): $(BUILD)/unit/lessons/$(1)/test.o \
 		$(BUILD)/unit/lessons/$(1)/solution.o $(UNIT_OBJ)
 	$$(call say,LD,$$@)
 	@mkdir -p $$(@D)
 	$$(Q)$$(CC) $$(ALL_CFLAGS) -o $$@ $$^ $$(CMOCKA_LIBS) $$(LDLIBS)
 
-$(BUILD)/exercise/test_lesson_$(2): $(BUILD)/unit/tests/test_lesson_$(2).o \
+$(BUILD)/exercise/test_lesson_$(2): $(BUILD)/unit/lessons/$(1)/test.o \
 		$(BUILD)/unit/lessons/$(1)/exercise.o $(UNIT_OBJ)
 	$$(call say,LD,$$@)
 	@mkdir -p $$(@D)
@@ -370,7 +373,7 @@ reset-$(2): ## put lessons/NN-*/exercise.c back as shipped (yours is kept as a b
 	@tools/reset $(2)
 
 $(BUILD)/unit/$(BUILD)/shipped/$(1)/exercise.o: CPPFLAGS += -Ilessons/$(1)
-$(BUILD)/shipped/test_lesson_$(2): $(BUILD)/unit/tests/test_lesson_$(2).o \
+$(BUILD)/shipped/test_lesson_$(2): $(BUILD)/unit/lessons/$(1)/test.o \
 		$(BUILD)/unit/$(BUILD)/shipped/$(1)/exercise.o $(UNIT_OBJ)
 	$$(call say,LD,$$@)
 	@mkdir -p $$(@D)

@@ -2,7 +2,7 @@
  * exercise.h - lesson 04's exercise: three small functions around mmap.
  *
  * You write them in exercise.c; `make check-04` runs the tests in
- * tests/test_lesson_04.c against your file. solution.c holds one answer.
+ * lessons/04-mmap/test.c against your file. solution.c holds one answer.
  *
  *   1. sum_by_mapping     the handing-over way to sum a file
  *   2. private_pages      how many pages a MAP_PRIVATE write copies

@@ -10,7 +10,7 @@
  * Py_buffer that describe memory) and keeps count.
  *
  * You write the five functions below in exercise.c; `make check-05` runs
- * tests/test_lesson_05.c against them. hints.md has one hint per test.
+ * lessons/05-python-buffers/test.c against them. hints.md has one hint per test.
  *
  * Invariants of a grid, once grid_init succeeded:
  *   - cells holds rows * cols doubles, row-major: cell (r, c) is

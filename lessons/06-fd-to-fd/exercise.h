@@ -3,7 +3,7 @@
  * the pages, and still delivers every byte.
  *
  * You write copy_fd in exercise.c; `make check-06` runs the tests in
- * tests/test_lesson_06.c against your file. solution.c holds one answer.
+ * lessons/06-fd-to-fd/test.c against your file. solution.c holds one answer.
  *
  * The kernel-side calls (copy_file_range, sendfile) are easy to call and
  * easy to call wrongly. A correct copy loop:

@@ -2,7 +2,7 @@
  * exercise.h - lesson 07's exercise: share safely with another process.
  *
  * You write these functions in exercise.c; `make check-07` runs the tests
- * in tests/test_lesson_07.c against your file (some of them with a second
+ * in lessons/07-shared-memory/test.c against your file (some of them with a second
  * process). solution.c holds one answer.
  *
  *   1. ring_push, ring_pop          a ring of numbers in shared memory,

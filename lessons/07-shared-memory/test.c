@@ -1,5 +1,5 @@
 /*
- * test_lesson_07.c - tests of lesson 07's exercise (exercise.h).
+ * test.c - tests of lesson 07's exercise (exercise.h).
  *
  * `make test` runs them against lessons/07-shared-memory/solution.c,
  * `make check-07` against your exercise.c. The two-process tests put the
@@ -23,7 +23,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "../lessons/07-shared-memory/exercise.h"
+#include "exercise.h"
 #include "fetchtrap.h"
 
 #define ROUNDS 300000

@@ -1,5 +1,5 @@
 /*
- * test_lesson_04.c - tests of lesson 04's exercise (exercise.h).
+ * test.c - tests of lesson 04's exercise (exercise.h).
  *
  * `make test` runs them against lessons/04-mmap/solution.c, `make check-04`
  * against your exercise.c. The SIGBUS tests make a real truncated mapping:
@@ -18,7 +18,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "../lessons/04-mmap/exercise.h"
+#include "exercise.h"
 #include "checksum.h"
 #include "mappedfile.h"
 #include "procmaps.h"

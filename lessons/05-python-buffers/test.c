@@ -1,5 +1,5 @@
 /*
- * test_lesson_05.c - lesson 05's exercise: a grid that lends itself out
+ * test.c - lesson 05's exercise: a grid that lends itself out
  * like a Python exporter (lessons/05-python-buffers/exercise.h).
  *
  * Linked with solution.c by `make test` and with exercise.c by
@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../lessons/05-python-buffers/exercise.h"
+#include "exercise.h"
 
 static int make_grid(void **state, int readonly)
 {

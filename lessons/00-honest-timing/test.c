@@ -1,5 +1,5 @@
 /*
- * test_lesson_00.c - the four tools of lesson 00 (exercise.h), checked
+ * test.c - the four tools of lesson 00 (exercise.h), checked
  * exactly: none of them reads a clock, so no test depends on timing. The
  * page-fault tests count faults with getrusage (measure.h), which is exact.
  */
@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include "checksum.h"
-#include "../lessons/00-honest-timing/exercise.h"
+#include "exercise.h"
 #include "measure.h"
 
 /* --- honest_median ------------------------------------------------------- */

@@ -1,5 +1,5 @@
 /*
- * test_lesson_06.c - tests of lesson 06's exercise (exercise.h).
+ * test.c - tests of lesson 06's exercise (exercise.h).
  *
  * `make test` runs them against lessons/06-fd-to-fd/solution.c,
  * `make check-06` against your exercise.c. Each test copies a real file
@@ -21,7 +21,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "../lessons/06-fd-to-fd/exercise.h"
+#include "exercise.h"
 #include "checksum.h"
 #include "drain.h"
 #include "fileio.h"

@@ -1,5 +1,5 @@
 /*
- * test_lesson_02.c - the exercise of lesson 02: split a line into views,
+ * test.c - the exercise of lesson 02: split a line into views,
  * add up a column in place, and tell whether a view lies inside another.
  * `make test` runs these against solution.c, `make check-02` against the
  * learner's exercise.c. Hints, by test name: lessons/02-views/hints.md.
@@ -15,7 +15,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../lessons/02-views/exercise.h"
+#include "exercise.h"
 #include "measure.h"
 #include "records.h"
 

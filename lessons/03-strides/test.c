@@ -1,5 +1,5 @@
 /*
- * test_lesson_03.c - the views and the photocopy of lesson 03.
+ * test.c - the views and the photocopy of lesson 03.
  *
  * Linked with lessons/03-strides/solution.c by `make test`, and with the
  * learner's exercise.c by `make check-03`. The matrix is 3 x 4 items of
@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../lessons/03-strides/exercise.h"
+#include "exercise.h"
 #include "measure.h"
 
 #define ROWS 3

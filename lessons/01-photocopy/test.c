@@ -1,5 +1,5 @@
 /*
- * test_lesson_01.c - the photocopy and the hand-over of lesson 01.
+ * test.c - the photocopy and the hand-over of lesson 01.
  *
  * Linked with lessons/01-photocopy/solution.c by `make test`, and with the
  * learner's exercise.c by `make check-01`. "No copy" is proved with pointer
@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../lessons/01-photocopy/exercise.h"
+#include "exercise.h"
 #include "measure.h"
 
 #define PAGES ((size_t)500)
