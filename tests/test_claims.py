@@ -294,6 +294,28 @@ def machine_json_is_read_by_the_one_reader_busy_noted_damaged_one_line():
         assert len(lines) == 1 and "machine.json" in lines[0], (damaged, err)
 
 
+@test
+def a_quote_of_machine_json_takes_its_number_and_refuses_a_damaged_file_in_one_line():
+    base, path = quote_tree("knee <!-- quote machine=cache_knees_measured[0] format=int -->0"
+                            "<!-- /quote -->\n", RACE)
+    machine = os.path.join(base.name, "results", "machine.json")
+    with open(machine, "w") as f:
+        f.write('{"cores": 2, "cache_knees_measured": [16384]}')
+    assert quotes(base, path)[0] == 0
+    with open(path) as f:
+        assert "-->16,384<!--" in f.read()
+    for damaged in ('{"cache_knees_measured": "16K"}', "[1, 2]", "\x00\xff{", '{"cores": 2'):
+        with open(machine, "w") as f:
+            f.write(damaged)
+        status, out, err = quotes(base, path, "--check")
+        lines = err.strip().splitlines()
+        assert status == 1 and "Traceback" not in out + err, (damaged, status, out, err)
+        assert len(lines) == 1 and "machine.json" in lines[0], (damaged, err)
+    os.unlink(machine)
+    status, out, err = quotes(base, path, "--check")
+    assert status == 1 and "machine.json" in err and "Traceback" not in err, (status, err)
+
+
 def main():
     passed = failed = 0
     for fn in TESTS:
