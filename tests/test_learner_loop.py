@@ -32,6 +32,10 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.environ.get("BUILD", "build")
+# The copied tree builds inside itself: BUILD when it names a folder of the tree
+# (build, build/check), else build, so that a BUILD outside the tree (make test
+# BUILD=/tmp/b) is never written by the copy's make.
+TREE_BUILD = BUILD if not os.path.isabs(BUILD) and ".." not in BUILD.split(os.sep) else "build"
 SAN = os.environ.get("SAN", "")
 HEADER = "when,lesson,question,attempt,guess,unit,measured,factor"
 DEMO_04 = os.path.join(ROOT, BUILD, "lessons", "04-mmap", "04-mmap")
@@ -226,7 +230,7 @@ def copy_tree(tmp):
                     ignore=lambda d, names: [n for n in names if d == ROOT and n in skip])
     unit = os.path.join(ROOT, BUILD, "unit")
     if os.path.isdir(unit):   # up to date objects: the copy builds only what changes
-        shutil.copytree(unit, os.path.join(tree, BUILD, "unit"), symlinks=True)
+        shutil.copytree(unit, os.path.join(tree, TREE_BUILD, "unit"), symlinks=True)
     for lesson in ("00-honest-timing", "01-photocopy"):
         path = f"lessons/{lesson}/exercise.c"
         with open(os.path.join(tree, path), "wb") as f:
@@ -247,7 +251,7 @@ def solution_with(tree, lesson, old, new):
 
 
 def make(tree, *args, **env):
-    full = dict(os.environ, BUILD=BUILD, SAN=SAN, **env)
+    full = dict(os.environ, BUILD=TREE_BUILD, SAN=SAN, **env)
     got = subprocess.run(["make", "-s", "--no-print-directory", "-C", tree, *args],
                          stdin=subprocess.DEVNULL, capture_output=True, env=full, timeout=300)
     return got.returncode, (got.stdout + got.stderr).decode(errors="replace")
@@ -351,7 +355,7 @@ def path_without(program):
 
 def run_watch(tmp, tree, mode):
     state = os.path.join(tmp, f"state-{mode}")
-    env = dict(os.environ, BUILD=BUILD, SAN=SAN, WORKBENCH_STATE=state)
+    env = dict(os.environ, BUILD=TREE_BUILD, SAN=SAN, WORKBENCH_STATE=state)
     shadow = None
     if mode == "polling":
         env["PATH"], shadow = path_without("inotifywait")
