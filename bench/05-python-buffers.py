@@ -14,9 +14,11 @@ bench/run and the plots treat it like every other benchmark:
     result is held (the "extra paper");
   - a batch of operations is calibrated to last at least 5 ms; then one
     warm-up batch and 11 timed batches per variant, interleaved;
-  - min, p25, median, p75, max and cv of ns per operation, quantiles
-    interpolated as the C harness does; minor faults per operation from
-    getrusage;
+  - min, p25, median, p75, max and cv of ns per operation; minor faults per
+    operation from getrusage;
+  - the calibration rule and the statistics are not copies of the C
+    harness's: they are its own code (src/benchstats.c), which the workbench
+    module lends to Python as next_iters and stats, so one fix reaches both;
   - the +sum variants must return the same checksum, or the program stops;
   - the CSV goes where the C harness would put it: a temporary file beside
     the file (beside a symbolic link's target) renamed onto it at the end,
@@ -263,34 +265,15 @@ def time_batch(run, iters):
 
 
 def calibrate(run):
-    """The same growth rule as harness.c: by the missing ratio, 2 to 100x."""
+    """Grow the batch by the C harness's own rule (workbench.next_iters is
+    bench_next_iters of src/benchstats.h) until it lasts MIN_BATCH_NS."""
     iters = 1
     while True:
         ns, _ = time_batch(run, iters)
-        if ns >= MIN_BATCH_NS:
+        grown = workbench.next_iters(iters, ns, MIN_BATCH_NS)
+        if grown == iters:
             return iters
-        grow = 1.2 * MIN_BATCH_NS / ns if ns else 100
-        grow = min(max(grow, 2), 100)
-        if iters * grow > 1e15:
-            return iters
-        iters = int(iters * grow)
-
-
-def quantile(x, q):
-    pos = q * (len(x) - 1)
-    i = int(pos)
-    if i + 1 >= len(x):
-        return x[-1]
-    return x[i] + (pos - i) * (x[i + 1] - x[i])
-
-
-def stats(x):
-    x = sorted(x)
-    mean = sum(x) / len(x)
-    var = sum((v - mean) ** 2 for v in x) / (len(x) - 1) if len(x) > 1 else 0
-    cv = var ** 0.5 / mean if len(x) > 1 and mean > 0 else 0
-    return (x[0], quantile(x, .25), quantile(x, .5), quantile(x, .75), x[-1],
-            cv)
+        iters = grown
 
 
 def measure(size):
@@ -316,7 +299,7 @@ def measure(size):
     check_sums(size, vs, sums)
     rows = []
     for i, v in enumerate(vs):
-        lo, p25, med, p75, hi, cv = stats(ns[i])
+        lo, p25, med, p75, hi, cv = workbench.stats(ns[i])  # bench_stats, in C
         gbps = v[3] / med if v[3] else 0
         rows.append((v[0], med,
                      csv_fields(size, iters[i], lo, p25, med, p75, hi, cv,

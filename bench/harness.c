@@ -14,7 +14,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
-#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -614,48 +613,6 @@ void bench_abandon(struct bench_run *run)
 	free(run);
 }
 
-/* --- Statistics ------------------------------------------------------------ */
-
-static int compare_doubles(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* The q-quantile of sorted x, interpolating between neighbours (like numpy). */
-static double quantile(const double *x, size_t n, double q)
-{
-	double pos = q * (double)(n - 1);
-	size_t i = (size_t)pos;
-	double frac = pos - (double)i;
-
-	if (i + 1 >= n)
-		return x[n - 1];
-	return x[i] + frac * (x[i + 1] - x[i]);
-}
-
-void bench_stats(double *x, size_t n, struct bench_stats *out)
-{
-	double sum = 0, squares = 0;
-
-	REQUIRE(n > 0);
-	qsort(x, n, sizeof(*x), compare_doubles);
-	for (size_t i = 0; i < n; i++)
-		sum += x[i];
-	out->mean = sum / (double)n;
-	for (size_t i = 0; i < n; i++)
-		squares += (x[i] - out->mean) * (x[i] - out->mean);
-	out->cv = n > 1 && out->mean > 0
-			  ? sqrt(squares / (double)(n - 1)) / out->mean
-			  : 0;
-	out->min = x[0];
-	out->p25 = quantile(x, n, 0.25);
-	out->median = quantile(x, n, 0.5);
-	out->p75 = quantile(x, n, 0.75);
-	out->max = x[n - 1];
-}
-
 /* --- Resource limits ------------------------------------------------------ */
 
 size_t bench_largest_size(const struct bench_config *cfg)
@@ -866,8 +823,8 @@ static int setup_variants(const struct bench_config *cfg, size_t size,
 }
 
 /*
- * Find how many operations make a batch last at least min_ns: grow by the
- * ratio still missing (with 20% to spare), at most 100 times per step.
+ * Find how many operations make a batch last at least min_ns, by the rule
+ * of bench_next_iters (src/benchstats.h).
  */
 static uint64_t calibrate(struct bench_variant *v, uint64_t min_ns)
 {
@@ -875,18 +832,11 @@ static uint64_t calibrate(struct bench_variant *v, uint64_t min_ns)
 
 	for (;;) {
 		uint64_t ns = time_batch(v, iters, &checksum);
-		double grow;
+		uint64_t next = bench_next_iters(iters, ns, min_ns);
 
-		if (ns >= min_ns || variant_error)
+		if (next == iters || variant_error)
 			return iters;
-		grow = ns ? 1.2 * (double)min_ns / (double)ns : 100;
-		if (grow > 100)
-			grow = 100;
-		if (grow < 2)
-			grow = 2;
-		if ((double)iters * grow > 1e15)
-			return iters;
-		iters = (uint64_t)((double)iters * grow);
+		iters = next;
 	}
 }
 

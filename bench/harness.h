@@ -62,6 +62,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "benchstats.h"
+
 #define BENCH_MAX_SIZES 64
 #define BENCH_MAX_VARIANTS 8
 #define BENCH_MIN_SAMPLES 11
@@ -333,12 +335,8 @@ size_t bench_largest_size(const struct bench_config *cfg);
 void *bench_alloc(size_t n);
 void bench_free(void *p, size_t n);
 
-/* Order statistics of x[0..n) (sorted in place), as the harness reports them. */
-struct bench_stats {
-	double min, p25, median, p75, max, mean, cv;
-};
-
-void bench_stats(double *x, size_t n, struct bench_stats *out);
+/* Order statistics of a sample, bench_stats(), and the calibration rule,
+ * bench_next_iters(), are in src/benchstats.h, which this header includes. */
 
 /* A time in the unit that keeps 3 or 4 digits: "2.5 ns", "23.0 us",
  * "97.6 ms", "1.20 s", as the progress line and lesson demos print them.

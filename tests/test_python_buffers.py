@@ -253,6 +253,33 @@ def checksum_agrees_for_a_copy_and_a_view():
     assert workbench.checksum(b"") == 0
 
 
+
+# --- The harness's method, lent to the Python benchmark ---------------------------
+
+@test
+def stats_are_the_harness_order_statistics():
+    # Sorted 1, 2, 3, 4: quartiles at positions 0.75, 1.5, 2.25; the sample
+    # standard deviation is sqrt(5/3), the mean 2.5.
+    lo, p25, med, p75, hi, cv = workbench.stats([3, 1, 4, 2])
+    assert (lo, p25, med, p75, hi) == (1, 1.75, 2.5, 3.25, 4)
+    assert abs(cv - (5 / 3) ** 0.5 / 2.5) < 1e-12, cv
+    assert workbench.stats((7.5,)) == (7.5, 7.5, 7.5, 7.5, 7.5, 0)
+    raises(ValueError, workbench.stats, [])
+    raises(TypeError, workbench.stats, [1, "2"])
+    raises(TypeError, workbench.stats, 5)
+
+
+@test
+def next_iters_is_the_harness_calibration_rule():
+    five_ms = 5_000_000
+    assert workbench.next_iters(1000, five_ms // 10, five_ms) == 12000
+    assert workbench.next_iters(1000, five_ms // 10 * 9, five_ms) == 2000
+    assert workbench.next_iters(3, 0, five_ms) == 300
+    assert workbench.next_iters(42, five_ms, five_ms) == 42
+    raises(ValueError, workbench.next_iters, 0, 1, five_ms)
+    raises(OverflowError, workbench.next_iters, -1, 1, five_ms)
+    raises(TypeError, workbench.next_iters, 1.5, 1, five_ms)
+
 # --- Runner ----------------------------------------------------------------------
 
 def main():

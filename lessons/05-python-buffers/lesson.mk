@@ -18,10 +18,11 @@ PY_MODULE  = $(PY_DIR)/workbench.so
 PY_TESTS   = $(BUILD)/tests/test_python_buffers
 PY_BENCH   = $(BUILD)/bench/05-python-buffers
 
-# It links the library's checksum and its instruments (measure.c), so that
-# the Python benchmark measures memory as the C harness does.
-PY_MODULE_SRC = $(L05)/workbenchmodule.c src/checksum.c src/measure.c
-$(PY_MODULE): $(PY_MODULE_SRC) src/checksum.h src/measure.h src/check.h $(PY_FACTS)
+# It links the library's checksum, its instruments (measure.c) and the
+# harness's method (benchstats.c), so that the Python benchmark calibrates,
+# summarises and measures memory as the C harness does.
+PY_MODULE_SRC = $(L05)/workbenchmodule.c src/checksum.c src/measure.c src/benchstats.c
+$(PY_MODULE): $(PY_MODULE_SRC) src/checksum.h src/measure.h src/benchstats.h src/check.h $(PY_FACTS)
 	$(call say,CC,$@)
 	$(Q)rm -f $(PY_DIR)/workbench.*.so
 	$(Q)$(CC) -D_GNU_SOURCE -Isrc -isystem $(PY_INCLUDE) $(WARN) $(CFLAGS) \

@@ -28,7 +28,9 @@
  * contiguous buffer (the C-level reduction the benchmark uses), and
  * anonymous_bytes(), the process's own resident memory measured as the C
  * harness measures it (src/measure.h), so that the Python benchmark's
- * extra_bytes and the C benchmarks' come from one method.
+ * extra_bytes and the C benchmarks' come from one method. For the same
+ * reason next_iters(iters, ns, min_ns) and stats(times) are the harness's
+ * calibration rule and order statistics (src/benchstats.h), not copies.
  *
  * Layout of this file: the shared description of a buffer (struct layout)
  * and the one function that lends it out; the owners (Memory, Matrix); the
@@ -40,6 +42,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "benchstats.h"
 #include "checksum.h"
 #include "measure.h"
 
@@ -568,6 +571,74 @@ static PyObject *workbench_anonymous_bytes(PyObject *module, PyObject *unused)
 	return PyLong_FromSize_t(bytes);
 }
 
+/* A whole number >= 0 from a Python int; OverflowError for a negative one
+ * or one past 64 bits, TypeError for anything else. */
+static int as_count(PyObject *obj, unsigned long long *out)
+{
+	*out = PyLong_AsUnsignedLongLong(obj);
+	return *out == (unsigned long long)-1 && PyErr_Occurred() ? -1 : 0;
+}
+
+/* next_iters(iters, ns, min_ns): bench_next_iters; ValueError for iters 0. */
+static PyObject *workbench_next_iters(PyObject *module, PyObject *args)
+{
+	PyObject *a, *b, *c;
+	unsigned long long iters, ns, min_ns;
+
+	(void)module;
+	if (!PyArg_ParseTuple(args, "OOO:next_iters", &a, &b, &c))
+		return NULL;
+	if (as_count(a, &iters) < 0 || as_count(b, &ns) < 0 ||
+	    as_count(c, &min_ns) < 0)
+		return NULL;
+	if (iters == 0) {
+		PyErr_SetString(PyExc_ValueError, "next_iters: iters must be > 0");
+		return NULL;
+	}
+	return PyLong_FromUnsignedLongLong(bench_next_iters(iters, ns, min_ns));
+}
+
+/*
+ * stats(times): bench_stats over a sequence of numbers, as the tuple
+ * (min, p25, median, p75, max, cv). ValueError for an empty sequence,
+ * TypeError for an item that is not a number.
+ */
+static PyObject *workbench_stats(PyObject *module, PyObject *times)
+{
+	PyObject *seq = PySequence_Fast(times, "stats: wants a sequence of numbers");
+	PyObject *result = NULL;
+	struct bench_stats st;
+	Py_ssize_t n;
+	double *x;
+
+	(void)module;
+	if (!seq)
+		return NULL;
+	n = PySequence_Fast_GET_SIZE(seq);
+	if (n == 0) {
+		PyErr_SetString(PyExc_ValueError, "stats: no times");
+		goto out_seq;
+	}
+	x = PyMem_New(double, (size_t)n);
+	if (!x) {
+		PyErr_NoMemory();
+		goto out_seq;
+	}
+	for (Py_ssize_t i = 0; i < n; i++) {
+		x[i] = PyFloat_AsDouble(PySequence_Fast_GET_ITEM(seq, i));
+		if (x[i] == -1.0 && PyErr_Occurred())
+			goto out_free;
+	}
+	bench_stats(x, (size_t)n, &st);
+	result = Py_BuildValue("(dddddd)", st.min, st.p25, st.median, st.p75,
+			       st.max, st.cv);
+out_free:
+	PyMem_Free(x);
+out_seq:
+	Py_DECREF(seq);
+	return result;
+}
+
 static PyMethodDef workbench_functions[] = {
 	{ "address", workbench_address, METH_O,
 	  "address(obj): the address of the first byte of obj's buffer" },
@@ -577,6 +648,13 @@ static PyMethodDef workbench_functions[] = {
 	{ "anonymous_bytes", workbench_anonymous_bytes, METH_NOARGS,
 	  "anonymous_bytes(): this process's anonymous resident memory in "
 	  "bytes, as the C harness measures it (src/measure.h)" },
+	{ "next_iters", workbench_next_iters, METH_VARARGS,
+	  "next_iters(iters, ns, min_ns): how many operations to try in the next "
+	  "calibration batch; iters itself when this batch is the one "
+	  "(src/benchstats.h)" },
+	{ "stats", workbench_stats, METH_O,
+	  "stats(times): (min, p25, median, p75, max, cv) of the times, as the C "
+	  "harness reports them (src/benchstats.h)" },
 	{ NULL, NULL, 0, NULL },
 };
 
