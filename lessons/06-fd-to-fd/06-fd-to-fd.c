@@ -57,25 +57,32 @@
 
 static const char *prog = LESSON_ID;
 
+static int run_lesson(void);
+static int run_traps(void);
+
 /* The predictions of steps 1 to 4 (README.md, "Predict"). */
-static const struct demo_question predict_file = {
-	"06", "read-write-vs-sendfile-file-cpu", DEMO_RATIO,
-	"16 MiB file to file: how many times the CPU time of sendfile does read+write use?"
-};
-static const struct demo_question predict_socket_cpu = {
-	"06", "read-write-vs-sendfile-socket-cpu", DEMO_RATIO,
-	"16 MiB into a socket: how many times the CPU time of sendfile does read+write use?"
-};
-static const struct demo_question predict_pipe = {
-	"06", "splice-4k-vs-1m-pipe", DEMO_RATIO,
-	"16 MiB by splice: how many times longer with a 4 KiB pipe than with a 1 MiB one?"
-};
-static const struct demo_question predict_small = {
-	"06", "read-write-vs-sendfile-small-files", DEMO_RATIO,
-	"many 4 KiB files: how many times longer does read+write take than sendfile?"
-};
-static const struct demo_question *const predictions[] = {
-	&predict_file, &predict_socket_cpu, &predict_pipe, &predict_small,
+enum { PREDICT_FILE, PREDICT_SOCKET_CPU, PREDICT_PIPE, PREDICT_SMALL };
+
+/* The demo, as demo_main runs it (demo.h). */
+static const struct demo demo = {
+	.lesson = LESSON_ID, .run = run_lesson,
+	.trap = run_traps,
+	.trap_what = "The traps: short transfers, a file cut short, /proc, "
+		     "a copy that is no snapshot.",
+	.questions = {
+		[PREDICT_FILE] = { "read-write-vs-sendfile-file-cpu", DEMO_RATIO,
+			"16 MiB file to file: how many times the "
+			"CPU time of sendfile does read+write use?" },
+		[PREDICT_SOCKET_CPU] = { "read-write-vs-sendfile-socket-cpu", DEMO_RATIO,
+			"16 MiB into a socket: how many times the "
+			"CPU time of sendfile does read+write use?" },
+		[PREDICT_PIPE] = { "splice-4k-vs-1m-pipe", DEMO_RATIO,
+			"16 MiB by splice: how many times longer "
+			"with a 4 KiB pipe than with a 1 MiB one?" },
+		[PREDICT_SMALL] = { "read-write-vs-sendfile-small-files", DEMO_RATIO,
+			"many 4 KiB files: how many times longer "
+			"does read+write take than sendfile?" },
+	},
 };
 
 /* --- Clean-up: the folder, its files, the children ------------------------- */
@@ -342,12 +349,12 @@ static void step_file_to_file(void)
 		  "hand it the pages");
 	printf("  a 16 MiB file, copied to a file on the same disk, "
 	       "median of %d copies:\n", RUNS);
-	demo_predict(&predict_file);
+	demo_predict(PREDICT_FILE);
 	for (int k = 0; k < KINDS; k++) {
 		c[k] = time_file_copy((enum kind)k, in, LARGE, want, 1 << 20);
 		show_cost(names[k], LARGE, &c[k]);
 	}
-	demo_score(&predict_file, c[READ_WRITE].cpu_ns / c[SENDFILE].cpu_ns);
+	demo_score(PREDICT_FILE, c[READ_WRITE].cpu_ns / c[SENDFILE].cpu_ns);
 	say_reflink_or_copy(in, LARGE);
 	close(in);
 	printf("  every copy checked: same checksum as the source\n");
@@ -456,13 +463,13 @@ static void step_socket(void)
 	printf("  16 MiB into a Unix socket; another process drains it into "
 	       "/dev/null with splice\n  (it never copies a byte, so it costs "
 	       "every way the same); CPU is this process's:\n");
-	demo_predict(&predict_socket_cpu);
+	demo_predict(PREDICT_SOCKET_CPU);
 	for (int i = 0; i < 3; i++) {
 		c[i] = time_socket_copy(kinds[i], in, LARGE);
 		show_cost(names[kinds[i]], LARGE, &c[i]);
 	}
 	close(in);
-	demo_score(&predict_socket_cpu, c[0].cpu_ns / c[1].cpu_ns);
+	demo_score(PREDICT_SOCKET_CPU, c[0].cpu_ns / c[1].cpu_ns);
 	printf("  measured: sendfile used %.0f%% of read-write's wall time and "
 	       "%.0f%% of its CPU time\n", 100 * c[1].wall_ns / c[0].wall_ns,
 	       100 * c[1].cpu_ns / c[0].cpu_ns);
@@ -484,7 +491,7 @@ static void step_pipe_size(void)
 	demo_step("splice goes through a pipe: its size decides the calls");
 	printf("  pipes start at 64 KiB; F_SETPIPE_SZ grows them up to\n"
 	       "  /proc/sys/fs/pipe-max-size (%zu bytes here)\n", max);
-	demo_predict(&predict_pipe);
+	demo_predict(PREDICT_PIPE);
 	for (int i = 0; i < 3; i++) {
 		char label[32], sz[16];
 
@@ -496,7 +503,7 @@ static void step_pipe_size(void)
 		show_cost(label, LARGE, &c[i]);
 	}
 	close(in);
-	demo_score(&predict_pipe, sizes[2] <= max ? c[0].wall_ns / c[2].wall_ns
+	demo_score(PREDICT_PIPE, sizes[2] <= max ? c[0].wall_ns / c[2].wall_ns
 						  : NAN);
 	printf("  measured: the 4 KiB pipe took %.2fx the time of the 1 MiB one\n",
 	       sizes[2] <= max ? c[0].wall_ns / c[2].wall_ns : NAN);
@@ -559,7 +566,7 @@ static void small_files(void)
 	}
 	printf("  measured: sendfile %.2fx and copy_file_range %.2fx the time of "
 	       "read-write\n", best[1] / best[0], best[2] / best[0]);
-	demo_score(&predict_small, best[0] / best[1]);
+	demo_score(PREDICT_SMALL, best[0] / best[1]);
 	demo_explain(best[1] >= 0.8 * best[0] && best[2] >= 0.8 * best[0]
 			     ? "no kernel way saves even a fifth: for 4 KiB the copy "
 			       "is a small part of open + copy + close"
@@ -773,7 +780,7 @@ static void zerocopy_on_loopback(void)
 static void step_copying_wins(void)
 {
 	demo_step("where copying wins or ties");
-	demo_predict(&predict_small);
+	demo_predict(PREDICT_SMALL);
 	small_files();
 	counting_lines();
 	zerocopy_on_loopback();
@@ -943,11 +950,5 @@ static int run_traps(void)
 
 int main(int argc, char **argv)
 {
-	return demo_main(argc, argv, &(struct demo){
-		.lesson = LESSON_ID, .run = run_lesson,
-		DEMO_QUESTIONS(predictions),
-		.trap = run_traps,
-		.trap_what = "The traps: short transfers, a file cut short, /proc, "
-			     "a copy that is no snapshot.",
-	});
+	return demo_main(argc, argv, &demo);
 }
