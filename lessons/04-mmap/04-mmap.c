@@ -77,21 +77,21 @@ static char folder[PATH_MAX];
 static char files[4][PATH_MAX + 16];
 
 /* The folder and its four files, in the harness's clean-up registry: they
- * go on every exit and every signal that ends the program (harness.h). */
-static int make_folder(void)
+ * go on every exit and every signal that ends the program (harness.h). A
+ * folder that cannot be made ends the demo. */
+static void make_folder(void)
 {
 	const char *tmp = getenv("TMPDIR");
 	static const char *const names[] = { "large", "small", "notes", "shrinks" };
 
 	if (bench_temp_folder(folder, sizeof(folder),
 			      tmp && tmp[0] ? tmp : "/tmp", "04-mmap-demo") < 0)
-		return -1;
+		demo_die("cannot make a folder for test files");
 	for (int i = 0; i < 4; i++) {
 		snprintf(files[i], sizeof(files[i]), "%s/%s", folder, names[i]);
 		if (bench_cleanup_file(files[i]) < 0)
-			return -1;
+			demo_die("cannot make a folder for test files");
 	}
-	return 0;
 }
 
 /* Write size bytes of a repeating pattern (no zero bytes), 1 MiB at a time. */
@@ -416,8 +416,7 @@ static void step_trap(void)
 
 static int run_lesson(void)
 {
-	if (make_folder() < 0)
-		demo_die("cannot make a folder for test files");
+	make_folder();
 	printf("Lesson 04: mmap, the filing cabinet the whole office "
 	       "shares\n");
 	step_read_or_map();
@@ -431,8 +430,7 @@ static int run_lesson(void)
  * AddressSanitizer, so it has no kind. */
 static int trap(void)
 {
-	if (make_folder() < 0)
-		demo_die("cannot make a folder for test files");
+	make_folder();
 	step_trap();
 	return 0;
 }

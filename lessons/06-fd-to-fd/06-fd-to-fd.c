@@ -125,22 +125,24 @@ static void remove_on_exit(void *arg)
 
 /*
  * $TMPDIR/06-fd-to-fd-demo.PID.XXXXXX, removed with what is in it however
- * the demo ends; one a killed run left is removed by the next. SIGPIPE is
- * ignored so that a drain that died shows as EPIPE, in one line.
+ * the demo ends; one a killed run left is removed by the next. A folder
+ * that cannot be made ends the demo. SIGPIPE is ignored so that a drain
+ * that died shows as EPIPE, in one line.
  */
-static int make_folder(void)
+static void make_folder(void)
 {
 	const char *tmp = getenv("TMPDIR");
 
 	if (bench_temp_folder(folder, sizeof(folder), tmp && tmp[0] ? tmp : "/tmp",
 			      "06-fd-to-fd-demo") < 0) {
 		folder[0] = '\0';
-		return -1;
+		demo_die("cannot make a folder for test files");
 	}
 	snprintf(src_path, sizeof(src_path), "%s/report", folder);
 	snprintf(dst_path, sizeof(dst_path), "%s/copy", folder);
 	signal(SIGPIPE, SIG_IGN);
-	return bench_cleanup_add(remove_on_exit, NULL) < 0 ? -1 : 0;
+	if (bench_cleanup_add(remove_on_exit, NULL) < 0)
+		demo_die("cannot make a folder for test files");
 }
 
 static int open_or_die(const char *path, int flags)
@@ -927,8 +929,7 @@ static void step_traps(void)
 
 static int run_lesson(void)
 {
-	if (make_folder() < 0)
-		demo_die("cannot make a folder for test files");
+	make_folder();
 	printf("Lesson 06: hand the pages to the kernel (fd to fd)\n");
 	step_file_to_file();
 	step_socket();
@@ -942,8 +943,7 @@ static int run_lesson(void)
  * have no kind. */
 static int run_traps(void)
 {
-	if (make_folder() < 0)
-		demo_die("cannot make a folder for test files");
+	make_folder();
 	step_traps();
 	return 0;
 }
