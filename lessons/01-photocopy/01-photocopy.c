@@ -58,11 +58,21 @@ static const struct demo demo = {
 	},
 };
 
-/* Page p of the report is filled with the byte 'A' + p % 26. */
-static void write_report(unsigned char *report, size_t npages)
+/*
+ * The report: PAGES pages, page p filled with the byte 'A' + p % 26. NULL,
+ * said in one line, when there is no memory for it.
+ */
+static unsigned char *report_new(void)
 {
-	for (size_t p = 0; p < npages; p++)
+	unsigned char *report = malloc(PAGES * PAGE);
+
+	if (!report) {
+		perror(LESSON_ID ": malloc");
+		return NULL;
+	}
+	for (size_t p = 0; p < PAGES; p++)
 		memset(report + p * PAGE, 'A' + (int)(p % 26), PAGE);
+	return report;
 }
 
 /* --- The two ways, as the harness runs them (variants.h) ---------------- */
@@ -270,13 +280,10 @@ static int where_copying_wins(void)
 /* The trap: the owner frees the report; the colleague reads anyway. */
 static int trap(void)
 {
-	unsigned char *report = malloc(PAGES * PAGE);
+	unsigned char *report = report_new();
 
-	if (!report) {
-		perror(LESSON_ID ": malloc");
+	if (!report)
 		return 1;
-	}
-	write_report(report, PAGES);
 	colleague = byteview_make(report + 199 * PAGE, 51 * PAGE);
 	printf("The owner shreds the report (free), while the colleague still\n"
 	       "holds a hand-over of pages 200-250 at %p.\n"
@@ -324,13 +331,10 @@ static int run_steps(unsigned char *report)
 /* The lesson: the report, and steps 1 to 5 on it. */
 static int run_lesson(void)
 {
-	unsigned char *report = malloc(PAGES * PAGE);
+	unsigned char *report = report_new();
 
-	if (!report) {
-		perror(LESSON_ID ": malloc");
+	if (!report)
 		return 1;
-	}
-	write_report(report, PAGES);
 	printf("Lesson 01: photocopy the pages, or hand over the report?\n\n"
 	       "The report: %d pages of %zu bytes at %p.\n"
 	       "Your colleague needs pages 200 to 250: 51 pages, %zu bytes.\n",
