@@ -48,6 +48,7 @@
 #include "fileio.h"
 #include "measure.h"
 #include "size.h"
+#include "variants.h"
 
 #define LARGE ((size_t)16 << 20)
 #define SMALL ((size_t)4 << 10)
@@ -92,28 +93,17 @@ static char src_path[PATH_MAX + 16], dst_path[PATH_MAX + 16];
 static size_t small_made;
 static pid_t child;		/* the one child process alive, or 0 */
 
+/* folder/<c>NNNNN into buf (variants.h). */
 static void small_name(char *buf, size_t len, char c, size_t i)
 {
-	if (snprintf(buf, len, "%s/%c%04zu", folder, c, i) >= (int)len)
-		buf[0] = '\0';	/* cannot happen: folder is short */
+	testfiles_small_name(buf, len, folder, c, i);
 }
 
 static void remove_files(void)
 {
-	char path[PATH_MAX + 16];
-
 	if (child > 0)
 		kill(child, SIGKILL);
-	for (size_t i = 0; i < small_made; i++) {
-		small_name(path, sizeof(path), 's', i);
-		unlink(path);
-		small_name(path, sizeof(path), 'd', i);
-		unlink(path);
-	}
-	unlink(src_path);
-	unlink(dst_path);
-	if (folder[0])
-		rmdir(folder);
+	testfiles_remove(folder, src_path, dst_path, small_made);
 }
 
 /* The registry's undo (harness.h): remove_files is async-signal-safe. */
