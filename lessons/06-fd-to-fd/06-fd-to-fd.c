@@ -165,6 +165,17 @@ static uint64_t write_file(const char *path, size_t size)
 	return sum;
 }
 
+/* The first size bytes (not 0) of fd, mapped to be read; a file that
+ * cannot be mapped ends the demo, saying `what`. munmap when done. */
+static void *map_or_die(int fd, size_t size, const char *what)
+{
+	void *p = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+
+	if (p == MAP_FAILED)
+		demo_die(what);
+	return p;
+}
+
 /* checksum_bytes of a whole file, read back through a mapping. */
 static uint64_t sum_of(int fd, size_t size)
 {
@@ -173,9 +184,7 @@ static uint64_t sum_of(int fd, size_t size)
 
 	if (size == 0)
 		return 0;
-	p = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
-	if (p == MAP_FAILED)
-		demo_die("cannot map a copy to check it");
+	p = map_or_die(fd, size, "cannot map a copy to check it");
 	sum = checksum_bytes(p, size);
 	munmap(p, size);
 	return sum;
@@ -604,9 +613,7 @@ static uint64_t count_after_sendfile(int in, int out)
 	if (lseek(in, 0, SEEK_SET) < 0 || lseek(out, 0, SEEK_SET) < 0 ||
 	    fdcopy_sendfile(in, out, LARGE, &c) != (ssize_t)LARGE)
 		demo_die("sendfile failed");
-	p = mmap(NULL, LARGE, PROT_READ, MAP_SHARED, in, 0);
-	if (p == MAP_FAILED)
-		demo_die("cannot map a test file");
+	p = map_or_die(in, LARGE, "cannot map a test file");
 	lines = newlines(p, LARGE);
 	munmap(p, LARGE);
 	return lines;
