@@ -35,12 +35,10 @@
  *		.lesson = LESSON_ID, .run = run_lesson,
  *		.trap = trap, .trap_kind = "heap-use-after-free",
  *		.trap_what = "The trap reads freed memory.",
- *		.questions = {
- *			[PREDICT_PAGES] = { "copy-51-pages", DEMO_RATIO,
- *				"photocopying 51 pages: "
- *				"how many times longer than handing them over?" },
- *			...
- *		},
+ *		.questions[PREDICT_PAGES] = { "copy-51-pages", DEMO_RATIO,
+ *			"photocopying 51 pages: "
+ *			"how many times longer than handing them over?" },
+ *		.questions[PREDICT_READING] = { ... },
  *	};
  *	...
  *		demo_predict(PREDICT_PAGES);

@@ -59,23 +59,21 @@ static const struct demo demo = {
 	.lesson = LESSON_ID, .run = run_lesson,
 	.trap_what = "Lesson 00 has no memory trap: its traps are the six "
 		     "pitfalls it shows.",
-	.questions = {
-		[PREDICT_SPREAD] = { "spread-of-ten-timings", DEMO_RATIO,
-			"ten timings of one 64 KiB copy: "
-			"how many times the fastest is the slowest?" },
-		[PREDICT_FIRST_TOUCH] = { "fresh-vs-prefaulted-256m", DEMO_RATIO,
-			"256 MiB into fresh malloc memory against "
-			"a touched buffer: how many times longer?" },
-		[PREDICT_NOBODY_READS] = { "kept-vs-nobody-reads", DEMO_RATIO,
-			"the copy kept against the copy nobody reads: "
-			"how many times longer?" },
-		[PREDICT_ZERO_PAGE] = { "real-vs-calloc-reread", DEMO_RATIO,
-			"reading a real 256 MiB buffer against "
-			"re-reading calloc memory: how many times longer?" },
-		[PREDICT_ONE_COPY] = { "process-one-copy-vs-none", DEMO_TIME,
-			"a process that does one 64 KiB copy "
-			"against one that does none: how much longer?" },
-	},
+	.questions[PREDICT_SPREAD] = { "spread-of-ten-timings", DEMO_RATIO,
+		"ten timings of one 64 KiB copy: "
+		"how many times the fastest is the slowest?" },
+	.questions[PREDICT_FIRST_TOUCH] = { "fresh-vs-prefaulted-256m", DEMO_RATIO,
+		"256 MiB into fresh malloc memory against a touched buffer: "
+		"how many times longer?" },
+	.questions[PREDICT_NOBODY_READS] = { "kept-vs-nobody-reads", DEMO_RATIO,
+		"the copy kept against the copy nobody reads: "
+		"how many times longer?" },
+	.questions[PREDICT_ZERO_PAGE] = { "real-vs-calloc-reread", DEMO_RATIO,
+		"reading a real 256 MiB buffer against re-reading calloc memory: "
+		"how many times longer?" },
+	.questions[PREDICT_ONE_COPY] = { "process-one-copy-vs-none", DEMO_TIME,
+		"a process that does one 64 KiB copy against one that does none: "
+		"how much longer?" },
 };
 
 extern char **environ;

@@ -45,17 +45,15 @@ static const struct demo demo = {
 	.lesson = LESSON_ID, .run = run_lesson,
 	.trap = trap, .trap_kind = "heap-use-after-free",
 	.trap_what = "The trap reads freed memory.",
-	.questions = {
-		[PREDICT_PAGES] = { "copy-51-pages", DEMO_RATIO,
-			"photocopying 51 pages (204 KiB): "
-			"how many times longer than handing them over?" },
-		[PREDICT_BIG_VIEW] = { "view-256m-vs-4k", DEMO_RATIO,
-			"a hand-over of 256 MiB against one of 4 KiB: "
-			"how many times longer?" },
-		[PREDICT_READING] = { "read-copy-vs-view-256m", DEMO_RATIO,
-			"both read every byte now: "
-			"at 256 MiB, how many times longer is the photocopy?" },
-	},
+	.questions[PREDICT_PAGES] = { "copy-51-pages", DEMO_RATIO,
+		"photocopying 51 pages (204 KiB): "
+		"how many times longer than handing them over?" },
+	.questions[PREDICT_BIG_VIEW] = { "view-256m-vs-4k", DEMO_RATIO,
+		"a hand-over of 256 MiB against one of 4 KiB: "
+		"how many times longer?" },
+	.questions[PREDICT_READING] = { "read-copy-vs-view-256m", DEMO_RATIO,
+		"both read every byte now: "
+		"at 256 MiB, how many times longer is the photocopy?" },
 };
 
 /*

@@ -47,17 +47,15 @@ static const struct demo demo = {
 	.lesson = LESSON_ID, .run = run_lesson,
 	.trap = trap, .trap_kind = "heap-use-after-free",
 	.trap_what = "The trap reads memory that realloc freed.",
-	.questions = {
-		[PREDICT_TIME] = { "copy-vs-view-load-time", DEMO_RATIO,
-			"loading 16 MiB of fields as copies against as views: "
-			"how many times longer?" },
-		[PREDICT_COPIES_MEMORY] = { "copies-extra-memory", DEMO_SIZE,
-			"how much extra memory does "
-			"the table of copies need?" },
-		[PREDICT_PINNED] = { "memory-pinned-by-small-view", DEMO_SIZE,
-			"you keep a 5-byte view into a 64 MiB text: "
-			"how much memory stays in use?" },
-	},
+	.questions[PREDICT_TIME] = { "copy-vs-view-load-time", DEMO_RATIO,
+		"loading 16 MiB of fields as copies against as views: "
+		"how many times longer?" },
+	.questions[PREDICT_COPIES_MEMORY] = { "copies-extra-memory", DEMO_SIZE,
+		"how much extra memory does "
+		"the table of copies need?" },
+	.questions[PREDICT_PINNED] = { "memory-pinned-by-small-view", DEMO_SIZE,
+		"you keep a 5-byte view into a 64 MiB text: "
+		"how much memory stays in use?" },
 };
 
 /* The resident memory now; a figure that cannot be read ends the demo. */

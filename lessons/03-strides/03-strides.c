@@ -51,17 +51,15 @@ static const struct demo demo = {
 	.lesson = LESSON_ID, .run = run_lesson,
 	.trap = trap, .trap_kind = "heap-buffer-overflow",
 	.trap_what = "The trap reads past the end of a buffer.",
-	.questions = {
-		[PREDICT_STRIDE] = { "stride-4096-vs-8", DEMO_RATIO,
-			"stride 4096 against stride 8: "
-			"how many times the cost per item?" },
-		[PREDICT_REUSE] = { "first-k-where-packing-pays", DEMO_COUNT,
-			"at stride 4096, "
-			"from which k does packing first pay (1, 2 or 8)?" },
-		[PREDICT_MATRIX] = { "transposed-copy-speedup", DEMO_RATIO,
-			"C = A B, 256 x 256: how many times faster "
-			"with B copied transposed first?" },
-	},
+	.questions[PREDICT_STRIDE] = { "stride-4096-vs-8", DEMO_RATIO,
+		"stride 4096 against stride 8: "
+		"how many times the cost per item?" },
+	.questions[PREDICT_REUSE] = { "first-k-where-packing-pays", DEMO_COUNT,
+		"at stride 4096, "
+		"from which k does packing first pay (1, 2 or 8)?" },
+	.questions[PREDICT_MATRIX] = { "transposed-copy-speedup", DEMO_RATIO,
+		"C = A B, 256 x 256: "
+		"how many times faster with B copied transposed first?" },
 };
 
 static int64_t grid[ROWS][COLS];

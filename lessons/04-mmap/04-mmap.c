@@ -58,17 +58,15 @@ static const struct demo demo = {
 	.lesson = LESSON_ID, .run = run_lesson,
 	.trap = trap,
 	.trap_what = "The trap reads a mapped page whose file was cut short.",
-	.questions = {
-		[PREDICT_LARGE] = { "mmap-vs-read-64m", DEMO_RATIO,
-			"summing a 64 MiB file in the page cache: "
-			"how many times faster is mmap than read?" },
-		[PREDICT_SMALL] = { "read-vs-mmap-4k", DEMO_RATIO,
-			"summing a 4 KiB file: "
-			"how many times faster is read than mmap?" },
-		[PREDICT_PRIVATE] = { "private-write-faults", DEMO_COUNT,
-			"writing to 32 of the 256 pages of a "
-			"MAP_PRIVATE mapping: how many page faults?" },
-	},
+	.questions[PREDICT_LARGE] = { "mmap-vs-read-64m", DEMO_RATIO,
+		"summing a 64 MiB file in the page cache: "
+		"how many times faster is mmap than read?" },
+	.questions[PREDICT_SMALL] = { "read-vs-mmap-4k", DEMO_RATIO,
+		"summing a 4 KiB file: "
+		"how many times faster is read than mmap?" },
+	.questions[PREDICT_PRIVATE] = { "private-write-faults", DEMO_COUNT,
+		"writing to 32 of the 256 pages of a MAP_PRIVATE mapping: "
+		"how many page faults?" },
 };
 
 /* --- Test files, removed whatever happens ---------------------------------- */

@@ -54,14 +54,12 @@ static const struct demo demo = {
 	.lesson = LESSON_ID, .run = run_lesson,
 	.trap = trap, .trap_kind = "heap-use-after-free",
 	.trap_what = "The trap reads bytes freed behind a view's back.",
-	.questions = {
-		[PREDICT_BIG_SLICE] = { "view-vs-bytes-slice-16m", DEMO_RATIO,
-			"the middle half of 16 MiB of bytes: "
-			"how many times faster is the memoryview slice?" },
-		[PREDICT_SMALL_SLICE] = { "bytes-vs-view-slice-64b", DEMO_RATIO,
-			"the middle half of 64 bytes: "
-			"how many times faster is the bytes slice?" },
-	},
+	.questions[PREDICT_BIG_SLICE] = { "view-vs-bytes-slice-16m", DEMO_RATIO,
+		"the middle half of 16 MiB of bytes: "
+		"how many times faster is the memoryview slice?" },
+	.questions[PREDICT_SMALL_SLICE] = { "bytes-vs-view-slice-64b", DEMO_RATIO,
+		"the middle half of 64 bytes: "
+		"how many times faster is the bytes slice?" },
 };
 
 /* An owner of bytes that counts the views it has lent out. */

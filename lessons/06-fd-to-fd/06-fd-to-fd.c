@@ -70,20 +70,18 @@ static const struct demo demo = {
 	.trap = run_traps,
 	.trap_what = "The traps: short transfers, a file cut short, /proc, "
 		     "a copy that is no snapshot.",
-	.questions = {
-		[PREDICT_FILE] = { "read-write-vs-sendfile-file-cpu", DEMO_RATIO,
-			"16 MiB file to file: how many times the "
-			"CPU time of sendfile does read+write use?" },
-		[PREDICT_SOCKET_CPU] = { "read-write-vs-sendfile-socket-cpu", DEMO_RATIO,
-			"16 MiB into a socket: how many times the "
-			"CPU time of sendfile does read+write use?" },
-		[PREDICT_PIPE] = { "splice-4k-vs-1m-pipe", DEMO_RATIO,
-			"16 MiB by splice: how many times longer "
-			"with a 4 KiB pipe than with a 1 MiB one?" },
-		[PREDICT_SMALL] = { "read-write-vs-sendfile-small-files", DEMO_RATIO,
-			"many 4 KiB files: how many times longer "
-			"does read+write take than sendfile?" },
-	},
+	.questions[PREDICT_FILE] = { "read-write-vs-sendfile-file-cpu", DEMO_RATIO,
+		"16 MiB file to file: how many times the CPU time "
+		"of sendfile does read+write use?" },
+	.questions[PREDICT_SOCKET_CPU] = { "read-write-vs-sendfile-socket-cpu", DEMO_RATIO,
+		"16 MiB into a socket: how many times the CPU time "
+		"of sendfile does read+write use?" },
+	.questions[PREDICT_PIPE] = { "splice-4k-vs-1m-pipe", DEMO_RATIO,
+		"16 MiB by splice: how many times longer with a 4 KiB pipe "
+		"than with a 1 MiB one?" },
+	.questions[PREDICT_SMALL] = { "read-write-vs-sendfile-small-files", DEMO_RATIO,
+		"many 4 KiB files: "
+		"how many times longer does read+write take than sendfile?" },
 };
 
 /* --- Clean-up: the folder, its files, the children ------------------------- */

@@ -61,20 +61,18 @@ static const struct demo demo = {
 	.trap = run_trap, .trap_kind = "heap-buffer-overflow",
 	.trap_what = "The trap copies a length a peer changed after the check.",
 	.trap_guards_itself = true,
-	.questions = {
-		[PREDICT_LARGE] = { "pipe-vs-memfd-1m", DEMO_RATIO,
-			"1 MiB messages: how many times longer "
-			"does a pipe take than a memfd region?" },
-		[PREDICT_SMALL] = { "pipe-vs-ring-64b", DEMO_RATIO,
-			"64-byte messages: how many times longer "
-			"does a pipe take than the ring?" },
-		[PREDICT_SHARING] = { "one-line-vs-cached-cursors", DEMO_RATIO,
-			"ring, 64 B: how many times longer with both "
-			"cursors on one line than apart and cached?" },
-		[PREDICT_ONEOFF] = { "fresh-region-vs-pipe-64k", DEMO_RATIO,
-			"one 64 KiB message, answered: how many times "
-			"longer with a fresh region than a pipe?" },
-	},
+	.questions[PREDICT_LARGE] = { "pipe-vs-memfd-1m", DEMO_RATIO,
+		"1 MiB messages: "
+		"how many times longer does a pipe take than a memfd region?" },
+	.questions[PREDICT_SMALL] = { "pipe-vs-ring-64b", DEMO_RATIO,
+		"64-byte messages: "
+		"how many times longer does a pipe take than the ring?" },
+	.questions[PREDICT_SHARING] = { "one-line-vs-cached-cursors", DEMO_RATIO,
+		"ring, 64 B: how many times longer with both cursors "
+		"on one line than apart and cached?" },
+	.questions[PREDICT_ONEOFF] = { "fresh-region-vs-pipe-64k", DEMO_RATIO,
+		"one 64 KiB message, answered: "
+		"how many times longer with a fresh region than a pipe?" },
 };
 
 /* --- Steps 1 to 3: the ways, measured ---------------------------------------- */
