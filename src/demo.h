@@ -89,7 +89,7 @@ struct demo_question {
 	const char *text; /* the question, as printed after "Predict: " */
 };
 
-/* The most questions one demo asks. */
+/* The most questions one demo asks (.questions[8] does not compile). */
 #define DEMO_MAX_QUESTIONS 8
 
 /* A lesson's demo, as demo_main runs it. Only lesson and run are required. */
