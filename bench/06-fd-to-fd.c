@@ -73,6 +73,7 @@
 #include "fdcopy.h"
 #include "fileio.h"
 #include "harness.h"
+#include "lessons/06-fd-to-fd/variants.h"
 #include "mappedfile.h"
 #include "measure.h"
 #include "size.h"
@@ -97,40 +98,18 @@ static char folder[PATH_MAX], src_path[PATH_MAX + 32], dst_path[PATH_MAX + 32];
 static size_t small_files;		/* s%05zu and d%05zu exist up to here */
 static pid_t drains[MAX_DRAINS];
 
-/* folder/<c>NNNNN into buf, with async-signal-safe code only. */
+/* folder/<c>NNNNN into buf (lesson 06's variants.h). */
 static void small_name(char *buf, size_t len, char c, size_t i)
 {
-	size_t n = strlen(folder);
-
-	if (n + 8 > len)
-		return;
-	memcpy(buf, folder, n);
-	buf[n] = '/';
-	buf[n + 1] = c;
-	for (int d = 4; d >= 0; d--, i /= 10)
-		buf[n + 2 + (size_t)d] = (char)('0' + i % 10);
-	buf[n + 7] = '\0';
+	testfiles_small_name(buf, len, folder, c, i);
 }
 
 static void clean_up(void)
 {
-	char path[PATH_MAX + 16];
-
 	for (int i = 0; i < MAX_DRAINS; i++)
 		if (drains[i] > 0)
 			kill(drains[i], SIGKILL);
-	for (size_t i = 0; i < small_files; i++) {
-		small_name(path, sizeof(path), 's', i);
-		unlink(path);
-		small_name(path, sizeof(path), 'd', i);
-		unlink(path);
-	}
-	if (src_path[0])
-		unlink(src_path);
-	if (dst_path[0])
-		unlink(dst_path);
-	if (folder[0])
-		rmdir(folder);
+	testfiles_remove(folder, src_path, dst_path, small_files);
 }
 
 /* The registry's undo (harness.h): clean_up is async-signal-safe. */

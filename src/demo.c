@@ -2,12 +2,13 @@
  * demo.c - argument parsing, numbered steps, pauses and predictions for
  * lesson demos.
  *
- * Two pieces of state: the step counter (demo_step numbers the steps 1, 2,
- * 3 ... in the order the program reaches them) and the guesses typed at
- * demo_predict that wait for their demo_score. Each step first flushes what
- * the last one printed, which is where lost output shows. The file of
- * predictions is predictions.c's business; this file asks, parses, prints
- * and scores.
+ * Three pieces of state: the running demo (demo_main's, whose questions
+ * demo_predict and demo_score ask by number), the step counter (demo_step
+ * numbers the steps 1, 2, 3 ... in the order the program reaches them) and
+ * the guesses typed at demo_predict that wait for their demo_score. Each
+ * step first flushes what the last one printed, which is where lost output
+ * shows. The file of predictions is predictions.c's business; this file
+ * asks, parses, prints and scores.
  */
 #include "demo.h"
 
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include "asan.h"
+#include "check.h"
 #include "predictions.h"
 #include "program.h"
 #include "size.h"
@@ -27,11 +29,12 @@
 #define MAX_PENDING 16
 
 static const char *prog = "demo";
+static const struct demo *running;
 static int step;
 
 /* Guesses typed, waiting for the measurement they predict. */
 static struct {
-	const struct demo_question *q;
+	size_t q;	/* the question's index in running->questions */
 	double guess;
 } pending[MAX_PENDING];
 static size_t npending;
@@ -81,16 +84,19 @@ void demo_die(const char *what)
 	exit(1);
 }
 
+static int predict_only(void);
+
 int demo_main(int argc, char **argv, const struct demo *d)
 {
 	struct demo_args args = demo_parse_args(argc, argv);
 
+	running = d;
 	if (args.trap_kind) {
 		puts(d->trap_kind ? d->trap_kind : "none");
 		return 0;
 	}
 	if (args.predict)
-		return demo_predict_only(d->questions, d->nquestions);
+		return predict_only();
 	if (!args.trap)
 		return d->run();
 	if (!d->trap) {
@@ -377,6 +383,35 @@ double demo_factor_off(double guess, double measured)
 
 /* --- Asking, scoring, keeping -------------------------------------------- */
 
+/* The running demo's question q; one it does not have is the caller's
+ * mistake. */
+static const struct demo_question *question(size_t q)
+{
+	REQUIRE(running != NULL && q < DEMO_MAX_QUESTIONS &&
+		running->questions[q].name != NULL);
+	return &running->questions[q];
+}
+
+/* How many questions the running demo asks: up to the first unnamed. */
+static size_t question_count(void)
+{
+	size_t n = 0;
+
+	while (n < DEMO_MAX_QUESTIONS && running->questions[n].name)
+		n++;
+	return n;
+}
+
+/* The running lesson's number: "01" of "01-photocopy". */
+static const char *lesson_number(void)
+{
+	static char number[8];
+
+	snprintf(number, sizeof(number), "%.*s",
+		 (int)strcspn(running->lesson, "-"), running->lesson);
+	return number;
+}
+
 /* Ask until the answer is a number (1, *guess set) or a skip (0). */
 static int ask(const struct demo_question *q, double *guess)
 {
@@ -408,7 +443,7 @@ static int ask(const struct demo_question *q, double *guess)
 static void keep(const struct demo_question *q, double guess, double measured)
 {
 	const struct prediction p = {
-		.lesson = q->lesson,
+		.lesson = lesson_number(),
 		.question = q->name,
 		.guess = guess,
 		.unit = units[q->unit].stored,
@@ -429,12 +464,13 @@ static void keep(const struct demo_question *q, double guess, double measured)
 			prog, dir, aside);
 }
 
-void demo_predict(const struct demo_question *q)
+void demo_predict(size_t q)
 {
+	const struct demo_question *asked = question(q);
 	double guess;
 
-	printf("  Predict: %s\n", q->text);
-	if (!demo_is_interactive() || !ask(q, &guess))
+	printf("  Predict: %s\n", asked->text);
+	if (!demo_is_interactive() || !ask(asked, &guess))
 		return;
 	if (npending == MAX_PENDING)
 		npending--; /* a demo that never scores: forget the latest */
@@ -443,8 +479,9 @@ void demo_predict(const struct demo_question *q)
 	npending++;
 }
 
-void demo_score(const struct demo_question *q, double measured)
+void demo_score(size_t q, double measured)
 {
+	const struct demo_question *asked = question(q);
 	char g[48], m[48];
 	double factor;
 	size_t i;
@@ -454,40 +491,47 @@ void demo_score(const struct demo_question *q, double measured)
 	if (i == npending)
 		return;
 	factor = demo_factor_off(pending[i].guess, measured);
-	demo_format_value(pending[i].guess, q->unit, g, sizeof(g));
+	demo_format_value(pending[i].guess, asked->unit, g, sizeof(g));
 	if (!isfinite(measured))
 		printf("  you guessed %s; this run measured nothing to compare it with\n",
 		       g);
 	else if (!isfinite(factor))
 		printf("  you guessed %s; this machine measured %s: no factor, "
 		       "the figure is not above 0\n",
-		       g, demo_format_value(measured, q->unit, m, sizeof(m)));
+		       g, demo_format_value(measured, asked->unit, m, sizeof(m)));
 	else
 		printf("  you guessed %s; this machine measured %s: off by %.*fx\n",
-		       g, demo_format_value(measured, q->unit, m, sizeof(m)),
+		       g, demo_format_value(measured, asked->unit, m, sizeof(m)),
 		       factor < 100 ? 1 : 0, factor);
-	keep(q, pending[i].guess, isfinite(measured) ? measured : NAN);
+	keep(asked, pending[i].guess, isfinite(measured) ? measured : NAN);
 	pending[i] = pending[--npending];
 }
 
-int demo_predict_only(const struct demo_question *const *qs, size_t n)
+/*
+ * `make predict-NN`: ask every question and keep the guesses with no
+ * measurement beside them. Not interactive: print the questions and say
+ * that nothing was asked. Returns the exit status for main.
+ */
+static int predict_only(void)
 {
 	bool asking = demo_is_interactive();
+	size_t n = question_count();
 
 	printf("Lesson %s: your predictions, before anything is measured.\n",
-	       n ? qs[0]->lesson : "?");
+	       lesson_number());
 	for (size_t i = 0; i < n; i++) {
+		const struct demo_question *q = question(i);
 		double guess;
 
-		printf("\n%zu. %s\n", i + 1, qs[i]->text);
-		if (asking && ask(qs[i], &guess))
-			keep(qs[i], guess, NAN);
+		printf("\n%zu. %s\n", i + 1, q->text);
+		if (asking && ask(q, &guess))
+			keep(q, guess, NAN);
 	}
 	if (!asking)
 		printf("\nNothing was asked: not a terminal, or PAUSE=0 or CI set.\n");
 	else
 		printf("\nKept in %s/predictions.csv. Now run the lesson and "
 		       "compare: make lesson-%s\n",
-		       predictions_dir(), n ? qs[0]->lesson : "NN");
+		       predictions_dir(), lesson_number());
 	return 0;
 }

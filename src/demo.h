@@ -22,20 +22,37 @@
  * predict-NN`), --trap-kind (print what AddressSanitizer reports for the
  * trap, or "none", so that a test can ask the program instead of keeping a
  * list), --help. Anything else is a usage error: a usage line and exit
- * status 2. A demo's main is one call, which does all of that:
+ * status 2. A demo describes itself once, in a struct demo at the top of
+ * its file (what it runs, its trap, the questions it asks, numbered by an
+ * enum), and its main is one call to demo_main, which does all of that:
  *
+ *	static int run_lesson(void);
+ *	static int trap(void);
+ *
+ *	enum { PREDICT_PAGES, PREDICT_READING };
+ *
+ *	static const struct demo demo = {
+ *		.lesson = LESSON_ID, .run = run_lesson,
+ *		.trap = trap, .trap_kind = "heap-use-after-free",
+ *		.trap_what = "The trap reads freed memory.",
+ *		.questions[PREDICT_PAGES] = { "copy-51-pages", DEMO_RATIO,
+ *			"photocopying 51 pages: "
+ *			"how many times longer than handing them over?" },
+ *		.questions[PREDICT_READING] = { ... },
+ *	};
+ *	...
+ *		demo_predict(PREDICT_PAGES);
+ *		...measure...
+ *		demo_score(PREDICT_PAGES, copy_ns / view_ns);
+ *	...
  *	int main(int argc, char **argv)
  *	{
- *		return demo_main(argc, argv, &(struct demo){
- *			.lesson = LESSON_ID, .run = run_lesson,
- *			DEMO_QUESTIONS(predictions),
- *			.trap = trap, .trap_kind = "heap-use-after-free",
- *			.trap_what = "The trap reads freed memory.",
- *		});
+ *		return demo_main(argc, argv, &demo);
  *	}
  *
  * LESSON_ID ("01-photocopy") comes from the Makefile, which knows the
- * lesson's folder: the lesson's id is written nowhere else.
+ * lesson's folder: the lesson's id is written nowhere else (predictions.csv
+ * keeps its number, "01", from it).
  */
 #ifndef DEMO_H
 #define DEMO_H
@@ -55,14 +72,30 @@ struct demo_args {
  * makes the demo fail. */
 struct demo_args demo_parse_args(int argc, char **argv);
 
-struct demo_question;
+/* --- The demo -------------------------------------------------------------- */
+
+/* What a guess is measured in. Sizes are kept in bytes, times in ns. */
+enum demo_unit {
+	DEMO_RATIO, /* how many times: "10", "10x", "0.5x" */
+	DEMO_SIZE,  /* "64 KiB", "3 MB", "4096 B" */
+	DEMO_TIME,  /* "120 ns", "2.5 us", "5 ms", "1 s" */
+	DEMO_COUNT, /* how many: "8" */
+};
+
+/* One question a lesson asks before a measurement (see struct demo). */
+struct demo_question {
+	const char *name; /* its key in predictions.csv: "copy-51-pages" */
+	enum demo_unit unit;
+	const char *text; /* the question, as printed after "Predict: " */
+};
+
+/* The most questions one demo asks (.questions[8] does not compile). */
+#define DEMO_MAX_QUESTIONS 8
 
 /* A lesson's demo, as demo_main runs it. Only lesson and run are required. */
 struct demo {
 	const char *lesson;	/* LESSON_ID: "01-photocopy" */
 	int (*run)(void);	/* the lesson; returns main's exit status */
-	const struct demo_question *const *questions;	/* for --predict */
-	size_t nquestions;
 	int (*trap)(void);	/* --trap; NULL when the lesson has none */
 	/*
 	 * What AddressSanitizer reports when the trap runs ("heap-use-after-
@@ -77,15 +110,19 @@ struct demo {
 	/* The trap asks demo_has_address_sanitizer() itself and, without it,
 	 * stops short of the undefined behaviour: it runs in every build. */
 	bool trap_guards_itself;
+	/*
+	 * The questions, in the order --predict asks them; they end at the
+	 * first without a name. A question's index is its identity between
+	 * demo_predict and demo_score: name the indices with an enum.
+	 */
+	struct demo_question questions[DEMO_MAX_QUESTIONS];
 };
-
-/* A struct demo's questions, from a static array of them. */
-#define DEMO_QUESTIONS(qs) \
-	.questions = (qs), .nquestions = sizeof(qs) / sizeof((qs)[0])
 
 /*
  * Parse the arguments and do what they ask (see above): d->run for none,
- * the trap, the questions, the trap's kind. Returns main's exit status.
+ * the trap, the questions, the trap's kind. d is the running demo until
+ * it returns: demo_predict and demo_score ask its questions. Returns
+ * main's exit status.
  */
 int demo_main(int argc, char **argv, const struct demo *d);
 
@@ -115,32 +152,14 @@ bool demo_has_address_sanitizer(void);
 
 /* --- Predictions ----------------------------------------------------------- */
 
-/* What a guess is measured in. Sizes are kept in bytes, times in ns. */
-enum demo_unit {
-	DEMO_RATIO, /* how many times: "10", "10x", "0.5x" */
-	DEMO_SIZE,  /* "64 KiB", "3 MB", "4096 B" */
-	DEMO_TIME,  /* "120 ns", "2.5 us", "5 ms", "1 s" */
-	DEMO_COUNT, /* how many: "8" */
-};
-
 /*
- * One question a lesson asks before a measurement. Questions are static
- * constants of the demo; the pointer is the question's identity between
- * demo_predict and demo_score.
+ * Print "Predict: text" for the running demo's question q (an index into
+ * its questions; one it does not have is a caller's mistake, REQUIRE). When
+ * interactive, ask for a guess in the question's unit until the answer is
+ * a number or empty (skip), and keep it for demo_score. Otherwise only
+ * print the question.
  */
-struct demo_question {
-	const char *lesson; /* the lesson's number: "01" */
-	const char *name;   /* its key in predictions.csv: "copy-51-pages" */
-	enum demo_unit unit;
-	const char *text; /* the question, as printed after "Predict: " */
-};
-
-/*
- * Print "Predict: text". When interactive, ask for a guess in the
- * question's unit until the answer is a number or empty (skip), and keep it
- * for demo_score. Otherwise only print the question.
- */
-void demo_predict(const struct demo_question *q);
+void demo_predict(size_t q);
 
 /*
  * The measurement q asked about came out as `measured` (in q's unit: bytes,
@@ -149,14 +168,7 @@ void demo_predict(const struct demo_question *q);
  * predictions file; a file that cannot be written is reported in one line
  * and the demo goes on. Without a guess it does nothing.
  */
-void demo_score(const struct demo_question *q, double measured);
-
-/*
- * `make predict-NN`: ask every question of qs[0..n) and keep the guesses
- * with no measurement beside them. Not interactive: print the questions and
- * say that nothing was asked. Returns the exit status for main.
- */
-int demo_predict_only(const struct demo_question *const *qs, size_t n);
+void demo_score(size_t q, double measured);
 
 /*
  * Parse one answer to a question in `unit`. Returns 1 with *value set (in

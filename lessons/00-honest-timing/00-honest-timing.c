@@ -43,30 +43,37 @@
 #define LARGE (256u << 20)	/* 256 MiB: far beyond every cache */
 #define MIB (1u << 20)
 
+static int run_lesson(void);
+
 /* The predictions of steps 1 to 5 (README.md, "Predict"). */
-static const struct demo_question predict_spread = {
-	"00", "spread-of-ten-timings", DEMO_RATIO,
-	"ten timings of one 64 KiB copy: how many times the fastest is the slowest?"
+enum {
+	PREDICT_SPREAD,
+	PREDICT_FIRST_TOUCH,
+	PREDICT_NOBODY_READS,
+	PREDICT_ZERO_PAGE,
+	PREDICT_ONE_COPY,
 };
-static const struct demo_question predict_first_touch = {
-	"00", "fresh-vs-prefaulted-256m", DEMO_RATIO,
-	"256 MiB into fresh malloc memory against a touched buffer: how many times longer?"
-};
-static const struct demo_question predict_nobody_reads = {
-	"00", "kept-vs-nobody-reads", DEMO_RATIO,
-	"the copy kept against the copy nobody reads: how many times longer?"
-};
-static const struct demo_question predict_zero_page = {
-	"00", "real-vs-calloc-reread", DEMO_RATIO,
-	"reading a real 256 MiB buffer against re-reading calloc memory: how many times longer?"
-};
-static const struct demo_question predict_one_copy = {
-	"00", "process-one-copy-vs-none", DEMO_TIME,
-	"a process that does one 64 KiB copy against one that does none: how much longer?"
-};
-static const struct demo_question *const predictions[] = {
-	&predict_spread, &predict_first_touch, &predict_nobody_reads,
-	&predict_zero_page, &predict_one_copy,
+
+/* The demo, as demo_main runs it (demo.h). */
+static const struct demo demo = {
+	.lesson = LESSON_ID, .run = run_lesson,
+	.trap_what = "Lesson 00 has no memory trap: its traps are the six "
+		     "pitfalls it shows.",
+	.questions[PREDICT_SPREAD] = { "spread-of-ten-timings", DEMO_RATIO,
+		"ten timings of one 64 KiB copy: "
+		"how many times the fastest is the slowest?" },
+	.questions[PREDICT_FIRST_TOUCH] = { "fresh-vs-prefaulted-256m", DEMO_RATIO,
+		"256 MiB into fresh malloc memory against a touched buffer: "
+		"how many times longer?" },
+	.questions[PREDICT_NOBODY_READS] = { "kept-vs-nobody-reads", DEMO_RATIO,
+		"the copy kept against the copy nobody reads: "
+		"how many times longer?" },
+	.questions[PREDICT_ZERO_PAGE] = { "real-vs-calloc-reread", DEMO_RATIO,
+		"reading a real 256 MiB buffer against re-reading calloc memory: "
+		"how many times longer?" },
+	.questions[PREDICT_ONE_COPY] = { "process-one-copy-vs-none", DEMO_TIME,
+		"a process that does one 64 KiB copy against one that does none: "
+		"how much longer?" },
 };
 
 extern char **environ;
@@ -196,7 +203,7 @@ static void once(const void *src)
 	timed_copy_teardown(&c);
 	printf("\n    the slowest is %.1fx the fastest. Which one is the cost?\n",
 	       hi / lo);
-	demo_score(&predict_spread, hi / lo);
+	demo_score(PREDICT_SPREAD, hi / lo);
 	printf("  The fix: batches of at least 5 ms, 11 of them, the median:\n");
 	r = time_copy(src, SMALL);
 	print_result("64 KiB copy", &r);
@@ -230,7 +237,7 @@ static void first_touch(const void *src)
 	printf("    the fresh copy costs %.1fx: that is the kernel finding "
 	       "%zu pages, not memcpy\n", r[0].median_ns / r[1].median_ns,
 	       (size_t)LARGE / measure_page_size());
-	demo_score(&predict_first_touch, r[0].median_ns / r[1].median_ns);
+	demo_score(PREDICT_FIRST_TOUCH, r[0].median_ns / r[1].median_ns);
 }
 
 /* --- Step 3: the copy nobody reads ------------------------------------------- */
@@ -255,7 +262,7 @@ static void nobody_reads(const void *src)
 	printf("    %.0fx apart. At -O2 the compiler deleted the memcpy nobody "
 	       "reads:\n    `make asm-00` prints the instructions of both.\n",
 	       r[1].median_ns / r[0].median_ns);
-	demo_score(&predict_nobody_reads, r[1].median_ns / r[0].median_ns);
+	demo_score(PREDICT_NOBODY_READS, r[1].median_ns / r[0].median_ns);
 }
 
 /* --- Step 4: calloc and the zero page ---------------------------------------- */
@@ -355,7 +362,7 @@ static void zero_page(void *real)
 		       long_median(ph[i].faults, 5),
 		       long_median(ph[i].grew, 5) / MIB);
 	}
-	demo_score(&predict_zero_page, median_of(ph[REAL_READ].ns, 5) /
+	demo_score(PREDICT_ZERO_PAGE, median_of(ph[REAL_READ].ns, 5) /
 					median_of(ph[CALLOC_REREAD].ns, 5));
 	printf("    Reading calloc memory maps every page to the kernel's one\n"
 	       "    shared page of zeros: no memory is added, and the data sits\n"
@@ -507,7 +514,7 @@ static void print_one_copy(const struct processes *p, double inside_ns)
 
 	printf("    one copy per process:  (1 - 0)       = %10s\n",
 	       ns_text(one, t[0], sizeof(t[0])));
-	demo_score(&predict_one_copy, one);
+	demo_score(PREDICT_ONE_COPY, one);
 	if (one > -spread && one < spread)
 		printf("    => inside the start-up's spread (p25..p75 is %s wide): "
 		       "one copy\n       (%s) cannot be seen this way.\n",
@@ -683,19 +690,19 @@ static int run_lesson(void)
 		die("allocating 256 MiB");
 	printf("Lesson 00: honest timing. Every number below is measured now.\n");
 	demo_step("once is not a measurement");
-	demo_predict(&predict_spread);
+	demo_predict(PREDICT_SPREAD);
 	once(src);
 	demo_step("first touch: fresh memory is not there yet");
-	demo_predict(&predict_first_touch);
+	demo_predict(PREDICT_FIRST_TOUCH);
 	first_touch(src);
 	demo_step("the copy nobody reads");
-	demo_predict(&predict_nobody_reads);
+	demo_predict(PREDICT_NOBODY_READS);
 	nobody_reads(src);
 	demo_step("calloc and the zero page");
-	demo_predict(&predict_zero_page);
+	demo_predict(PREDICT_ZERO_PAGE);
 	zero_page(src);
 	demo_step("process start-up against the cost of one operation");
-	demo_predict(&predict_one_copy);
+	demo_predict(PREDICT_ONE_COPY);
 	processes(src);
 	demo_step("noise on a shared machine");
 	noise(src);
@@ -705,10 +712,5 @@ static int run_lesson(void)
 
 int main(int argc, char **argv)
 {
-	return demo_main(argc, argv, &(struct demo){
-		.lesson = LESSON_ID, .run = run_lesson,
-		DEMO_QUESTIONS(predictions),
-		.trap_what = "Lesson 00 has no memory trap: its traps are the six "
-			     "pitfalls it shows.",
-	});
+	return demo_main(argc, argv, &demo);
 }

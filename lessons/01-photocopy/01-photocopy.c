@@ -34,28 +34,43 @@
 #define PAGE ((size_t)4096)	/* size_t: page arithmetic never overflows int */
 #define PAGES 500
 
+static int run_lesson(void);
+static int trap(void);
+
 /* The predictions of steps 1 to 3 (README.md, "Predict"). */
-static const struct demo_question predict_pages = {
-	"01", "copy-51-pages", DEMO_RATIO,
-	"photocopying 51 pages (204 KiB): how many times longer than handing them over?"
-};
-static const struct demo_question predict_big_view = {
-	"01", "view-256m-vs-4k", DEMO_RATIO,
-	"a hand-over of 256 MiB against one of 4 KiB: how many times longer?"
-};
-static const struct demo_question predict_reading = {
-	"01", "read-copy-vs-view-256m", DEMO_RATIO,
-	"both read every byte now: at 256 MiB, how many times longer is the photocopy?"
-};
-static const struct demo_question *const predictions[] = {
-	&predict_pages, &predict_big_view, &predict_reading,
+enum { PREDICT_PAGES, PREDICT_BIG_VIEW, PREDICT_READING };
+
+/* The demo, as demo_main runs it (demo.h). */
+static const struct demo demo = {
+	.lesson = LESSON_ID, .run = run_lesson,
+	.trap = trap, .trap_kind = "heap-use-after-free",
+	.trap_what = "The trap reads freed memory.",
+	.questions[PREDICT_PAGES] = { "copy-51-pages", DEMO_RATIO,
+		"photocopying 51 pages (204 KiB): "
+		"how many times longer than handing them over?" },
+	.questions[PREDICT_BIG_VIEW] = { "view-256m-vs-4k", DEMO_RATIO,
+		"a hand-over of 256 MiB against one of 4 KiB: "
+		"how many times longer?" },
+	.questions[PREDICT_READING] = { "read-copy-vs-view-256m", DEMO_RATIO,
+		"both read every byte now: "
+		"at 256 MiB, how many times longer is the photocopy?" },
 };
 
-/* Page p of the report is filled with the byte 'A' + p % 26. */
-static void write_report(unsigned char *report, size_t npages)
+/*
+ * The report: PAGES pages, page p filled with the byte 'A' + p % 26. NULL,
+ * said in one line, when there is no memory for it.
+ */
+static unsigned char *report_new(void)
 {
-	for (size_t p = 0; p < npages; p++)
+	unsigned char *report = malloc(PAGES * PAGE);
+
+	if (!report) {
+		perror(LESSON_ID ": malloc");
+		return NULL;
+	}
+	for (size_t p = 0; p < PAGES; p++)
 		memset(report + p * PAGE, 'A' + (int)(p % 26), PAGE);
+	return report;
 }
 
 /* --- The two ways, as the harness runs them (variants.h) ---------------- */
@@ -127,7 +142,7 @@ static int side_by_side(const unsigned char *report)
 	printf("  %-16s %-20s %s\n", "time (median)",
 	       bench_format_ns(r[0].median_ns, a, sizeof(a)),
 	       bench_format_ns(r[1].median_ns, b, sizeof(b)));
-	demo_score(&predict_pages, r[0].median_ns / r[1].median_ns);
+	demo_score(PREDICT_PAGES, r[0].median_ns / r[1].median_ns);
 	free(copy);
 	return 0;
 }
@@ -263,13 +278,10 @@ static int where_copying_wins(void)
 /* The trap: the owner frees the report; the colleague reads anyway. */
 static int trap(void)
 {
-	unsigned char *report = malloc(PAGES * PAGE);
+	unsigned char *report = report_new();
 
-	if (!report) {
-		perror(LESSON_ID ": malloc");
+	if (!report)
 		return 1;
-	}
-	write_report(report, PAGES);
 	colleague = byteview_make(report + 199 * PAGE, 51 * PAGE);
 	printf("The owner shreds the report (free), while the colleague still\n"
 	       "holds a hand-over of pages 200-250 at %p.\n"
@@ -289,22 +301,22 @@ static int run_steps(unsigned char *report)
 	struct bench_result r[4][2];
 
 	demo_step("one photocopy, one hand-over");
-	demo_predict(&predict_pages);
+	demo_predict(PREDICT_PAGES);
 	if (side_by_side(report) < 0)
 		return -1;
 	demo_explain("the hand-over is an address inside the report: no bytes, no memory.");
 	demo_step("bigger reports: the photocopy grows, the hand-over does not");
-	demo_predict(&predict_big_view);
+	demo_predict(PREDICT_BIG_VIEW);
 	if (race_table(sizes, 4, 0, r) < 0)
 		return -1;
-	demo_score(&predict_big_view, r[3][1].median_ns / r[0][1].median_ns);
+	demo_score(PREDICT_BIG_VIEW, r[3][1].median_ns / r[0][1].median_ns);
 	conclude_growth(r, 4);
 	demo_explain("a hand-over is one pointer and one length, whatever the size.");
 	demo_step("the fair race: the colleague reads every byte either way");
-	demo_predict(&predict_reading);
+	demo_predict(PREDICT_READING);
 	if (race_table(sizes, 4, 1, r) < 0)
 		return -1;
-	demo_score(&predict_reading, r[3][0].median_ns / r[3][1].median_ns);
+	demo_score(PREDICT_READING, r[3][0].median_ns / r[3][1].median_ns);
 	conclude_fair(sizes, r, 4);
 	demo_explain("reading costs both ways; the copy adds one write and one more read.");
 	demo_step("the Google Doc: one original, everyone sees changes");
@@ -317,13 +329,10 @@ static int run_steps(unsigned char *report)
 /* The lesson: the report, and steps 1 to 5 on it. */
 static int run_lesson(void)
 {
-	unsigned char *report = malloc(PAGES * PAGE);
+	unsigned char *report = report_new();
 
-	if (!report) {
-		perror(LESSON_ID ": malloc");
+	if (!report)
 		return 1;
-	}
-	write_report(report, PAGES);
 	printf("Lesson 01: photocopy the pages, or hand over the report?\n\n"
 	       "The report: %d pages of %zu bytes at %p.\n"
 	       "Your colleague needs pages 200 to 250: 51 pages, %zu bytes.\n",
@@ -343,10 +352,5 @@ static int run_lesson(void)
 
 int main(int argc, char **argv)
 {
-	return demo_main(argc, argv, &(struct demo){
-		.lesson = LESSON_ID, .run = run_lesson,
-		DEMO_QUESTIONS(predictions),
-		.trap = trap, .trap_kind = "heap-use-after-free",
-		.trap_what = "The trap reads freed memory.",
-	});
+	return demo_main(argc, argv, &demo);
 }

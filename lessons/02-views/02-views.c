@@ -36,21 +36,26 @@
 #define BIG_TEXT_SIZE ((size_t)64 << 20)
 #define FIELD_LEN 32
 
+static int run_lesson(void);
+static int trap(void);
+
 /* The predictions of steps 1 and 3 (README.md, "Predict"). */
-static const struct demo_question predict_time = {
-	"02", "copy-vs-view-load-time", DEMO_RATIO,
-	"loading 16 MiB of fields as copies against as views: how many times longer?"
-};
-static const struct demo_question predict_copies_memory = {
-	"02", "copies-extra-memory", DEMO_SIZE,
-	"how much extra memory does the table of copies need?"
-};
-static const struct demo_question predict_pinned = {
-	"02", "memory-pinned-by-small-view", DEMO_SIZE,
-	"you keep a 5-byte view into a 64 MiB text: how much memory stays in use?"
-};
-static const struct demo_question *const predictions[] = {
-	&predict_time, &predict_copies_memory, &predict_pinned,
+enum { PREDICT_TIME, PREDICT_COPIES_MEMORY, PREDICT_PINNED };
+
+/* The demo, as demo_main runs it (demo.h). */
+static const struct demo demo = {
+	.lesson = LESSON_ID, .run = run_lesson,
+	.trap = trap, .trap_kind = "heap-use-after-free",
+	.trap_what = "The trap reads memory that realloc freed.",
+	.questions[PREDICT_TIME] = { "copy-vs-view-load-time", DEMO_RATIO,
+		"loading 16 MiB of fields as copies against as views: "
+		"how many times longer?" },
+	.questions[PREDICT_COPIES_MEMORY] = { "copies-extra-memory", DEMO_SIZE,
+		"how much extra memory does "
+		"the table of copies need?" },
+	.questions[PREDICT_PINNED] = { "memory-pinned-by-small-view", DEMO_SIZE,
+		"you keep a 5-byte view into a 64 MiB text: "
+		"how much memory stays in use?" },
 };
 
 /* The resident memory now; a figure that cannot be read ends the demo. */
@@ -139,8 +144,8 @@ static void print_figures(struct way w[2], const struct bench_result r[2])
 	printf("\n  copy / view: %.1fx the time, %.1fx the extra memory\n",
 	       r[0].median_ns / r[1].median_ns,
 	       (double)r[0].extra_bytes / (double)r[1].extra_bytes);
-	demo_score(&predict_time, r[0].median_ns / r[1].median_ns);
-	demo_score(&predict_copies_memory, (double)r[0].extra_bytes);
+	demo_score(PREDICT_TIME, r[0].median_ns / r[1].median_ns);
+	demo_score(PREDICT_COPIES_MEMORY, (double)r[0].extra_bytes);
 }
 
 static void two_ways(const struct lesson *l)
@@ -228,7 +233,7 @@ static void small_view_pins_the_text(void)
 	printf("  You need one amount, %zu bytes, from a %s text.\n", keep.len,
 	       "64 MiB");
 	printf("  %-36s %s\n", "", "extra resident memory");
-	demo_score(&predict_pinned,
+	demo_score(PREDICT_PINNED,
 		   (double)print_resident("keep a view: the text must stay", base));
 	copy = strndup((const char *)keep.data, keep.len);
 	if (!copy)
@@ -353,14 +358,14 @@ static int run_lesson(void)
 	       l.gen.records, RECORDS_COLUMNS, FIELD_LEN,
 	       (int)first_line_shown(l.text), (const char *)l.buf);
 	demo_step("load the table both ways, ask the same question");
-	demo_predict(&predict_time);
-	demo_predict(&predict_copies_memory);
+	demo_predict(PREDICT_TIME);
+	demo_predict(PREDICT_COPIES_MEMORY);
 	two_ways(&l);
 	demo_step("the Google Doc: the text changes, the views see it");
 	google_doc(&l);
 	free(l.buf);
 	demo_step("where the photocopy wins: a small view pins a big text");
-	demo_predict(&predict_pinned);
+	demo_predict(PREDICT_PINNED);
 	small_view_pins_the_text();
 	demo_step("realloc moves the text: the views are left behind");
 	realloc_moves_the_text();
@@ -373,10 +378,5 @@ static int run_lesson(void)
 
 int main(int argc, char **argv)
 {
-	return demo_main(argc, argv, &(struct demo){
-		.lesson = LESSON_ID, .run = run_lesson,
-		DEMO_QUESTIONS(predictions),
-		.trap = trap, .trap_kind = "heap-use-after-free",
-		.trap_what = "The trap reads memory that realloc freed.",
-	});
+	return demo_main(argc, argv, &demo);
 }

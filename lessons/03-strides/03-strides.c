@@ -40,21 +40,26 @@
 #define USE_ITEMS ((size_t)32 << 10)
 #define MATRIX_N 256
 
+static int run_lesson(void);
+static int trap(void);
+
 /* The predictions of steps 4 to 6 (README.md, "Predict"). */
-static const struct demo_question predict_stride = {
-	"03", "stride-4096-vs-8", DEMO_RATIO,
-	"stride 4096 against stride 8: how many times the cost per item?"
-};
-static const struct demo_question predict_reuse = {
-	"03", "first-k-where-packing-pays", DEMO_COUNT,
-	"at stride 4096, from which k does packing first pay (1, 2 or 8)?"
-};
-static const struct demo_question predict_matrix = {
-	"03", "transposed-copy-speedup", DEMO_RATIO,
-	"C = A B, 256 x 256: how many times faster with B copied transposed first?"
-};
-static const struct demo_question *const predictions[] = {
-	&predict_stride, &predict_reuse, &predict_matrix,
+enum { PREDICT_STRIDE, PREDICT_REUSE, PREDICT_MATRIX };
+
+/* The demo, as demo_main runs it (demo.h). */
+static const struct demo demo = {
+	.lesson = LESSON_ID, .run = run_lesson,
+	.trap = trap, .trap_kind = "heap-buffer-overflow",
+	.trap_what = "The trap reads past the end of a buffer.",
+	.questions[PREDICT_STRIDE] = { "stride-4096-vs-8", DEMO_RATIO,
+		"stride 4096 against stride 8: "
+		"how many times the cost per item?" },
+	.questions[PREDICT_REUSE] = { "first-k-where-packing-pays", DEMO_COUNT,
+		"at stride 4096, "
+		"from which k does packing first pay (1, 2 or 8)?" },
+	.questions[PREDICT_MATRIX] = { "transposed-copy-speedup", DEMO_RATIO,
+		"C = A B, 256 x 256: "
+		"how many times faster with B copied transposed first?" },
 };
 
 static int64_t grid[ROWS][COLS];
@@ -202,7 +207,7 @@ static int stride_costs(unsigned char *big)
 		printf("  %-8zu %14.2f %9.1fx\n", strides[i], r.median_ns,
 		       cost[i]);
 		if (strides[i] == 4096)
-			demo_score(&predict_stride, cost[i]);
+			demo_score(PREDICT_STRIDE, cost[i]);
 	}
 	if (cost[1] >= 4 && cost[3] > cost[1])
 		printf("  => in this run an item at 64 B cost %.1fx one at 8 B, "
@@ -291,7 +296,7 @@ static int reuse(unsigned char *big)
 	}
 	if (status < 0)
 		return -1;
-	demo_score(&predict_reuse, first_k);
+	demo_score(PREDICT_REUSE, first_k);
 	return 0;
 }
 
@@ -353,7 +358,7 @@ static int matrix_product(unsigned char *big)
 	       r[0].median_ns > r[1].median_ns ? r[0].median_ns / r[1].median_ns
 					      : r[1].median_ns / r[0].median_ns,
 	       r[0].median_ns > r[1].median_ns ? "faster" : "SLOWER: not the lesson's result");
-	demo_score(&predict_matrix, r[0].median_ns / r[1].median_ns);
+	demo_score(PREDICT_MATRIX, r[0].median_ns / r[1].median_ns);
 	return 0;
 }
 
@@ -403,17 +408,17 @@ static int measured_steps(void)
 	if (!big)
 		return -1;
 	demo_step("what a stride costs: 8-byte items, 256 MiB of them");
-	demo_predict(&predict_stride);
+	demo_predict(PREDICT_STRIDE);
 	if (stride_costs(big) < 0)
 		goto out_free;
 	demo_explain("from 64 B on, every item costs a whole cache line; from 4 KiB on, a page too.");
 	demo_step("where the photocopy wins: read a view of 32 Ki items k times");
-	demo_predict(&predict_reuse);
+	demo_predict(PREDICT_REUSE);
 	if (reuse(big) < 0)
 		goto out_free;
 	demo_explain("read a sparse view more than once, and its packed copy pays for itself.");
 	demo_step("the classic: a matrix product");
-	demo_predict(&predict_matrix);
+	demo_predict(PREDICT_MATRIX);
 	if (matrix_product(big) < 0)
 		goto out_free;
 	demo_explain("the copy reads B once by column; the view read it N times.");
@@ -448,10 +453,5 @@ out_fail:
 
 int main(int argc, char **argv)
 {
-	return demo_main(argc, argv, &(struct demo){
-		.lesson = LESSON_ID, .run = run_lesson,
-		DEMO_QUESTIONS(predictions),
-		.trap = trap, .trap_kind = "heap-buffer-overflow",
-		.trap_what = "The trap reads past the end of a buffer.",
-	});
+	return demo_main(argc, argv, &demo);
 }

@@ -47,21 +47,26 @@
 
 static const char *prog = LESSON_ID;
 
+static int run_lesson(void);
+static int trap(void);
+
 /* The predictions of steps 1 and 2 (README.md, "Predict"). */
-static const struct demo_question predict_large = {
-	"04", "mmap-vs-read-64m", DEMO_RATIO,
-	"summing a 64 MiB file in the page cache: how many times faster is mmap than read?"
-};
-static const struct demo_question predict_small = {
-	"04", "read-vs-mmap-4k", DEMO_RATIO,
-	"summing a 4 KiB file: how many times faster is read than mmap?"
-};
-static const struct demo_question predict_private = {
-	"04", "private-write-faults", DEMO_COUNT,
-	"writing to 32 of the 256 pages of a MAP_PRIVATE mapping: how many page faults?"
-};
-static const struct demo_question *const predictions[] = {
-	&predict_large, &predict_small, &predict_private,
+enum { PREDICT_LARGE, PREDICT_SMALL, PREDICT_PRIVATE };
+
+/* The demo, as demo_main runs it (demo.h). */
+static const struct demo demo = {
+	.lesson = LESSON_ID, .run = run_lesson,
+	.trap = trap,
+	.trap_what = "The trap reads a mapped page whose file was cut short.",
+	.questions[PREDICT_LARGE] = { "mmap-vs-read-64m", DEMO_RATIO,
+		"summing a 64 MiB file in the page cache: "
+		"how many times faster is mmap than read?" },
+	.questions[PREDICT_SMALL] = { "read-vs-mmap-4k", DEMO_RATIO,
+		"summing a 4 KiB file: "
+		"how many times faster is read than mmap?" },
+	.questions[PREDICT_PRIVATE] = { "private-write-faults", DEMO_COUNT,
+		"writing to 32 of the 256 pages of a MAP_PRIVATE mapping: "
+		"how many page faults?" },
 };
 
 /* --- Test files, removed whatever happens ---------------------------------- */
@@ -70,21 +75,21 @@ static char folder[PATH_MAX];
 static char files[4][PATH_MAX + 16];
 
 /* The folder and its four files, in the harness's clean-up registry: they
- * go on every exit and every signal that ends the program (harness.h). */
-static int make_folder(void)
+ * go on every exit and every signal that ends the program (harness.h). A
+ * folder that cannot be made ends the demo. */
+static void make_folder(void)
 {
 	const char *tmp = getenv("TMPDIR");
 	static const char *const names[] = { "large", "small", "notes", "shrinks" };
 
 	if (bench_temp_folder(folder, sizeof(folder),
 			      tmp && tmp[0] ? tmp : "/tmp", "04-mmap-demo") < 0)
-		return -1;
+		demo_die("cannot make a folder for test files");
 	for (int i = 0; i < 4; i++) {
 		snprintf(files[i], sizeof(files[i]), "%s/%s", folder, names[i]);
 		if (bench_cleanup_file(files[i]) < 0)
-			return -1;
+			demo_die("cannot make a folder for test files");
 	}
-	return 0;
 }
 
 /* Write size bytes of a repeating pattern (no zero bytes), 1 MiB at a time. */
@@ -221,14 +226,14 @@ static void step_read_or_map(void)
 	if (pagecache_resident(files[0], &resident, &pages) == 0)
 		printf("  the large file is in the page cache: %zu of %zu "
 		       "pages\n", resident, pages);
-	demo_predict(&predict_large);
+	demo_predict(PREDICT_LARGE);
 	large = compare_at(files[0], LARGE, buf, 11);
-	demo_score(&predict_large, large);
+	demo_score(PREDICT_LARGE, large);
 	printf("  (one fault per 4 KiB page would be %zu: the kernel maps "
 	       "many pages per fault)\n", LARGE / PAGE);
-	demo_predict(&predict_small);
+	demo_predict(PREDICT_SMALL);
 	small = compare_at(files[1], SMALL, buf, 101);
-	demo_score(&predict_small, 1 / small);
+	demo_score(PREDICT_SMALL, 1 / small);
 	if (large > 1)
 		demo_explain("large file: mmap reads each byte once, read copies it first");
 	else
@@ -294,14 +299,14 @@ static void step_private(void)
 	escape(&sum);
 	printf("  read all %d pages:          %3ld faults\n", FILE_PAGES,
 	       measure_faults().minor - before);
-	demo_predict(&predict_private);
+	demo_predict(PREDICT_PRIVATE);
 	before = measure_faults().minor;
 	for (size_t p = 0; p < FILE_PAGES; p += EVERY)
 		memcpy(mappedfile_bytes(&mf) + p * PAGE, "CHANGED", 7);
 	faults = measure_faults().minor - before;
 	printf("  wrote to %d of them:         %3ld faults, one private copy "
 	       "per page written\n", FILE_PAGES / EVERY, faults);
-	demo_score(&predict_private, (double)faults);
+	demo_score(PREDICT_PRIVATE, (double)faults);
 	printf("  our mapping reads:           \"%.17s\"\n", mf.data);
 	show_file_start(files[2], 17);
 	not_a_snapshot(&mf, files[2]);
@@ -409,8 +414,7 @@ static void step_trap(void)
 
 static int run_lesson(void)
 {
-	if (make_folder() < 0)
-		demo_die("cannot make a folder for test files");
+	make_folder();
 	printf("Lesson 04: mmap, the filing cabinet the whole office "
 	       "shares\n");
 	step_read_or_map();
@@ -424,18 +428,12 @@ static int run_lesson(void)
  * AddressSanitizer, so it has no kind. */
 static int trap(void)
 {
-	if (make_folder() < 0)
-		demo_die("cannot make a folder for test files");
+	make_folder();
 	step_trap();
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	return demo_main(argc, argv, &(struct demo){
-		.lesson = LESSON_ID, .run = run_lesson,
-		DEMO_QUESTIONS(predictions),
-		.trap = trap,
-		.trap_what = "The trap reads a mapped page whose file was cut short.",
-	});
+	return demo_main(argc, argv, &demo);
 }

@@ -39,21 +39,27 @@
 
 static const char *prog = LESSON_ID;
 
+static int run_lesson(void);
+static int trap(void);
+
 /*
  * The predictions of the Python half (README.md, "Predict"), asked here
  * before it starts. The script measures them and writes "name value" lines
  * to the pipe named by DEMO_MEASURED_FD; they are scored once it is done.
  */
-static const struct demo_question predict_big_slice = {
-	"05", "view-vs-bytes-slice-16m", DEMO_RATIO,
-	"the middle half of 16 MiB of bytes: how many times faster is the memoryview slice?"
-};
-static const struct demo_question predict_small_slice = {
-	"05", "bytes-vs-view-slice-64b", DEMO_RATIO,
-	"the middle half of 64 bytes: how many times faster is the bytes slice?"
-};
-static const struct demo_question *const predictions[] = {
-	&predict_big_slice, &predict_small_slice,
+enum { PREDICT_BIG_SLICE, PREDICT_SMALL_SLICE };
+
+/* The demo, as demo_main runs it (demo.h). */
+static const struct demo demo = {
+	.lesson = LESSON_ID, .run = run_lesson,
+	.trap = trap, .trap_kind = "heap-use-after-free",
+	.trap_what = "The trap reads bytes freed behind a view's back.",
+	.questions[PREDICT_BIG_SLICE] = { "view-vs-bytes-slice-16m", DEMO_RATIO,
+		"the middle half of 16 MiB of bytes: "
+		"how many times faster is the memoryview slice?" },
+	.questions[PREDICT_SMALL_SLICE] = { "bytes-vs-view-slice-64b", DEMO_RATIO,
+		"the middle half of 64 bytes: "
+		"how many times faster is the bytes slice?" },
 };
 
 /* An owner of bytes that counts the views it has lent out. */
@@ -147,9 +153,9 @@ static void score_python(int fd)
 	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
 		if (sscanf(line, "%63s %lf", name, &value) != 2)
 			continue;
-		for (size_t i = 0; i < sizeof(predictions) / sizeof(predictions[0]); i++)
-			if (strcmp(name, predictions[i]->name) == 0)
-				demo_score(predictions[i], value);
+		for (size_t i = 0; i < DEMO_MAX_QUESTIONS && demo.questions[i].name; i++)
+			if (strcmp(name, demo.questions[i].name) == 0)
+				demo_score(i, value);
 	}
 }
 
@@ -162,8 +168,8 @@ static int step_python(void)
 	pid_t pid;
 
 	demo_step("Python: the same rule, through the buffer protocol");
-	demo_predict(&predict_big_slice);
-	demo_predict(&predict_small_slice);
+	demo_predict(PREDICT_BIG_SLICE);
+	demo_predict(PREDICT_SMALL_SLICE);
 	if (pipe(measured) < 0) {
 		fprintf(stderr, "%s: pipe: %s\n", prog, strerror(errno));
 		return -1;
@@ -250,10 +256,5 @@ static int run_lesson(void)
 
 int main(int argc, char **argv)
 {
-	return demo_main(argc, argv, &(struct demo){
-		.lesson = LESSON_ID, .run = run_lesson,
-		DEMO_QUESTIONS(predictions),
-		.trap = trap, .trap_kind = "heap-use-after-free",
-		.trap_what = "The trap reads bytes freed behind a view's back.",
-	});
+	return demo_main(argc, argv, &demo);
 }

@@ -48,6 +48,7 @@
 #include "fileio.h"
 #include "measure.h"
 #include "size.h"
+#include "variants.h"
 
 #define LARGE ((size_t)16 << 20)
 #define SMALL ((size_t)4 << 10)
@@ -57,25 +58,30 @@
 
 static const char *prog = LESSON_ID;
 
+static int run_lesson(void);
+static int run_traps(void);
+
 /* The predictions of steps 1 to 4 (README.md, "Predict"). */
-static const struct demo_question predict_file = {
-	"06", "read-write-vs-sendfile-file-cpu", DEMO_RATIO,
-	"16 MiB file to file: how many times the CPU time of sendfile does read+write use?"
-};
-static const struct demo_question predict_socket_cpu = {
-	"06", "read-write-vs-sendfile-socket-cpu", DEMO_RATIO,
-	"16 MiB into a socket: how many times the CPU time of sendfile does read+write use?"
-};
-static const struct demo_question predict_pipe = {
-	"06", "splice-4k-vs-1m-pipe", DEMO_RATIO,
-	"16 MiB by splice: how many times longer with a 4 KiB pipe than with a 1 MiB one?"
-};
-static const struct demo_question predict_small = {
-	"06", "read-write-vs-sendfile-small-files", DEMO_RATIO,
-	"many 4 KiB files: how many times longer does read+write take than sendfile?"
-};
-static const struct demo_question *const predictions[] = {
-	&predict_file, &predict_socket_cpu, &predict_pipe, &predict_small,
+enum { PREDICT_FILE, PREDICT_SOCKET_CPU, PREDICT_PIPE, PREDICT_SMALL };
+
+/* The demo, as demo_main runs it (demo.h). */
+static const struct demo demo = {
+	.lesson = LESSON_ID, .run = run_lesson,
+	.trap = run_traps,
+	.trap_what = "The traps: short transfers, a file cut short, /proc, "
+		     "a copy that is no snapshot.",
+	.questions[PREDICT_FILE] = { "read-write-vs-sendfile-file-cpu", DEMO_RATIO,
+		"16 MiB file to file: how many times the CPU time "
+		"of sendfile does read+write use?" },
+	.questions[PREDICT_SOCKET_CPU] = { "read-write-vs-sendfile-socket-cpu", DEMO_RATIO,
+		"16 MiB into a socket: how many times the CPU time "
+		"of sendfile does read+write use?" },
+	.questions[PREDICT_PIPE] = { "splice-4k-vs-1m-pipe", DEMO_RATIO,
+		"16 MiB by splice: how many times longer with a 4 KiB pipe "
+		"than with a 1 MiB one?" },
+	.questions[PREDICT_SMALL] = { "read-write-vs-sendfile-small-files", DEMO_RATIO,
+		"many 4 KiB files: "
+		"how many times longer does read+write take than sendfile?" },
 };
 
 /* --- Clean-up: the folder, its files, the children ------------------------- */
@@ -85,28 +91,17 @@ static char src_path[PATH_MAX + 16], dst_path[PATH_MAX + 16];
 static size_t small_made;
 static pid_t child;		/* the one child process alive, or 0 */
 
+/* folder/<c>NNNNN into buf (variants.h). */
 static void small_name(char *buf, size_t len, char c, size_t i)
 {
-	if (snprintf(buf, len, "%s/%c%04zu", folder, c, i) >= (int)len)
-		buf[0] = '\0';	/* cannot happen: folder is short */
+	testfiles_small_name(buf, len, folder, c, i);
 }
 
 static void remove_files(void)
 {
-	char path[PATH_MAX + 16];
-
 	if (child > 0)
 		kill(child, SIGKILL);
-	for (size_t i = 0; i < small_made; i++) {
-		small_name(path, sizeof(path), 's', i);
-		unlink(path);
-		small_name(path, sizeof(path), 'd', i);
-		unlink(path);
-	}
-	unlink(src_path);
-	unlink(dst_path);
-	if (folder[0])
-		rmdir(folder);
+	testfiles_remove(folder, src_path, dst_path, small_made);
 }
 
 /* The registry's undo (harness.h): remove_files is async-signal-safe. */
@@ -118,22 +113,24 @@ static void remove_on_exit(void *arg)
 
 /*
  * $TMPDIR/06-fd-to-fd-demo.PID.XXXXXX, removed with what is in it however
- * the demo ends; one a killed run left is removed by the next. SIGPIPE is
- * ignored so that a drain that died shows as EPIPE, in one line.
+ * the demo ends; one a killed run left is removed by the next. A folder
+ * that cannot be made ends the demo. SIGPIPE is ignored so that a drain
+ * that died shows as EPIPE, in one line.
  */
-static int make_folder(void)
+static void make_folder(void)
 {
 	const char *tmp = getenv("TMPDIR");
 
 	if (bench_temp_folder(folder, sizeof(folder), tmp && tmp[0] ? tmp : "/tmp",
 			      "06-fd-to-fd-demo") < 0) {
 		folder[0] = '\0';
-		return -1;
+		demo_die("cannot make a folder for test files");
 	}
 	snprintf(src_path, sizeof(src_path), "%s/report", folder);
 	snprintf(dst_path, sizeof(dst_path), "%s/copy", folder);
 	signal(SIGPIPE, SIG_IGN);
-	return bench_cleanup_add(remove_on_exit, NULL) < 0 ? -1 : 0;
+	if (bench_cleanup_add(remove_on_exit, NULL) < 0)
+		demo_die("cannot make a folder for test files");
 }
 
 static int open_or_die(const char *path, int flags)
@@ -166,6 +163,17 @@ static uint64_t write_file(const char *path, size_t size)
 	return sum;
 }
 
+/* The first size bytes (not 0) of fd, mapped to be read; a file that
+ * cannot be mapped ends the demo, saying `what`. munmap when done. */
+static void *map_or_die(int fd, size_t size, const char *what)
+{
+	void *p = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+
+	if (p == MAP_FAILED)
+		demo_die(what);
+	return p;
+}
+
 /* checksum_bytes of a whole file, read back through a mapping. */
 static uint64_t sum_of(int fd, size_t size)
 {
@@ -174,9 +182,7 @@ static uint64_t sum_of(int fd, size_t size)
 
 	if (size == 0)
 		return 0;
-	p = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
-	if (p == MAP_FAILED)
-		demo_die("cannot map a copy to check it");
+	p = map_or_die(fd, size, "cannot map a copy to check it");
 	sum = checksum_bytes(p, size);
 	munmap(p, size);
 	return sum;
@@ -342,12 +348,12 @@ static void step_file_to_file(void)
 		  "hand it the pages");
 	printf("  a 16 MiB file, copied to a file on the same disk, "
 	       "median of %d copies:\n", RUNS);
-	demo_predict(&predict_file);
+	demo_predict(PREDICT_FILE);
 	for (int k = 0; k < KINDS; k++) {
 		c[k] = time_file_copy((enum kind)k, in, LARGE, want, 1 << 20);
 		show_cost(names[k], LARGE, &c[k]);
 	}
-	demo_score(&predict_file, c[READ_WRITE].cpu_ns / c[SENDFILE].cpu_ns);
+	demo_score(PREDICT_FILE, c[READ_WRITE].cpu_ns / c[SENDFILE].cpu_ns);
 	say_reflink_or_copy(in, LARGE);
 	close(in);
 	printf("  every copy checked: same checksum as the source\n");
@@ -456,13 +462,13 @@ static void step_socket(void)
 	printf("  16 MiB into a Unix socket; another process drains it into "
 	       "/dev/null with splice\n  (it never copies a byte, so it costs "
 	       "every way the same); CPU is this process's:\n");
-	demo_predict(&predict_socket_cpu);
+	demo_predict(PREDICT_SOCKET_CPU);
 	for (int i = 0; i < 3; i++) {
 		c[i] = time_socket_copy(kinds[i], in, LARGE);
 		show_cost(names[kinds[i]], LARGE, &c[i]);
 	}
 	close(in);
-	demo_score(&predict_socket_cpu, c[0].cpu_ns / c[1].cpu_ns);
+	demo_score(PREDICT_SOCKET_CPU, c[0].cpu_ns / c[1].cpu_ns);
 	printf("  measured: sendfile used %.0f%% of read-write's wall time and "
 	       "%.0f%% of its CPU time\n", 100 * c[1].wall_ns / c[0].wall_ns,
 	       100 * c[1].cpu_ns / c[0].cpu_ns);
@@ -484,7 +490,7 @@ static void step_pipe_size(void)
 	demo_step("splice goes through a pipe: its size decides the calls");
 	printf("  pipes start at 64 KiB; F_SETPIPE_SZ grows them up to\n"
 	       "  /proc/sys/fs/pipe-max-size (%zu bytes here)\n", max);
-	demo_predict(&predict_pipe);
+	demo_predict(PREDICT_PIPE);
 	for (int i = 0; i < 3; i++) {
 		char label[32], sz[16];
 
@@ -496,7 +502,7 @@ static void step_pipe_size(void)
 		show_cost(label, LARGE, &c[i]);
 	}
 	close(in);
-	demo_score(&predict_pipe, sizes[2] <= max ? c[0].wall_ns / c[2].wall_ns
+	demo_score(PREDICT_PIPE, sizes[2] <= max ? c[0].wall_ns / c[2].wall_ns
 						  : NAN);
 	printf("  measured: the 4 KiB pipe took %.2fx the time of the 1 MiB one\n",
 	       sizes[2] <= max ? c[0].wall_ns / c[2].wall_ns : NAN);
@@ -559,7 +565,7 @@ static void small_files(void)
 	}
 	printf("  measured: sendfile %.2fx and copy_file_range %.2fx the time of "
 	       "read-write\n", best[1] / best[0], best[2] / best[0]);
-	demo_score(&predict_small, best[0] / best[1]);
+	demo_score(PREDICT_SMALL, best[0] / best[1]);
 	demo_explain(best[1] >= 0.8 * best[0] && best[2] >= 0.8 * best[0]
 			     ? "no kernel way saves even a fifth: for 4 KiB the copy "
 			       "is a small part of open + copy + close"
@@ -605,9 +611,7 @@ static uint64_t count_after_sendfile(int in, int out)
 	if (lseek(in, 0, SEEK_SET) < 0 || lseek(out, 0, SEEK_SET) < 0 ||
 	    fdcopy_sendfile(in, out, LARGE, &c) != (ssize_t)LARGE)
 		demo_die("sendfile failed");
-	p = mmap(NULL, LARGE, PROT_READ, MAP_SHARED, in, 0);
-	if (p == MAP_FAILED)
-		demo_die("cannot map a test file");
+	p = map_or_die(in, LARGE, "cannot map a test file");
 	lines = newlines(p, LARGE);
 	munmap(p, LARGE);
 	return lines;
@@ -773,7 +777,7 @@ static void zerocopy_on_loopback(void)
 static void step_copying_wins(void)
 {
 	demo_step("where copying wins or ties");
-	demo_predict(&predict_small);
+	demo_predict(PREDICT_SMALL);
 	small_files();
 	counting_lines();
 	zerocopy_on_loopback();
@@ -920,8 +924,7 @@ static void step_traps(void)
 
 static int run_lesson(void)
 {
-	if (make_folder() < 0)
-		demo_die("cannot make a folder for test files");
+	make_folder();
 	printf("Lesson 06: hand the pages to the kernel (fd to fd)\n");
 	step_file_to_file();
 	step_socket();
@@ -935,19 +938,12 @@ static int run_lesson(void)
  * have no kind. */
 static int run_traps(void)
 {
-	if (make_folder() < 0)
-		demo_die("cannot make a folder for test files");
+	make_folder();
 	step_traps();
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	return demo_main(argc, argv, &(struct demo){
-		.lesson = LESSON_ID, .run = run_lesson,
-		DEMO_QUESTIONS(predictions),
-		.trap = run_traps,
-		.trap_what = "The traps: short transfers, a file cut short, /proc, "
-			     "a copy that is no snapshot.",
-	});
+	return demo_main(argc, argv, &demo);
 }

@@ -49,25 +49,30 @@
 #define BUF 64
 #define WAYS_MAX 4
 
+static int run_lesson(void);
+static int run_trap(void);
+
 /* The predictions of steps 1, 2, 3 and 5 (README.md, "Predict"). */
-static const struct demo_question predict_large = {
-	"07", "pipe-vs-memfd-1m", DEMO_RATIO,
-	"1 MiB messages: how many times longer does a pipe take than a memfd region?"
-};
-static const struct demo_question predict_small = {
-	"07", "pipe-vs-ring-64b", DEMO_RATIO,
-	"64-byte messages: how many times longer does a pipe take than the ring?"
-};
-static const struct demo_question predict_sharing = {
-	"07", "one-line-vs-cached-cursors", DEMO_RATIO,
-	"ring, 64 B: how many times longer with both cursors on one line than apart and cached?"
-};
-static const struct demo_question predict_oneoff = {
-	"07", "fresh-region-vs-pipe-64k", DEMO_RATIO,
-	"one 64 KiB message, answered: how many times longer with a fresh region than a pipe?"
-};
-static const struct demo_question *const predictions[] = {
-	&predict_large, &predict_small, &predict_sharing, &predict_oneoff,
+enum { PREDICT_LARGE, PREDICT_SMALL, PREDICT_SHARING, PREDICT_ONEOFF };
+
+/* The demo, as demo_main runs it (demo.h). */
+static const struct demo demo = {
+	.lesson = LESSON_ID, .run = run_lesson,
+	.trap = run_trap, .trap_kind = "heap-buffer-overflow",
+	.trap_what = "The trap copies a length a peer changed after the check.",
+	.trap_guards_itself = true,
+	.questions[PREDICT_LARGE] = { "pipe-vs-memfd-1m", DEMO_RATIO,
+		"1 MiB messages: "
+		"how many times longer does a pipe take than a memfd region?" },
+	.questions[PREDICT_SMALL] = { "pipe-vs-ring-64b", DEMO_RATIO,
+		"64-byte messages: "
+		"how many times longer does a pipe take than the ring?" },
+	.questions[PREDICT_SHARING] = { "one-line-vs-cached-cursors", DEMO_RATIO,
+		"ring, 64 B: how many times longer with both cursors "
+		"on one line than apart and cached?" },
+	.questions[PREDICT_ONEOFF] = { "fresh-region-vs-pipe-64k", DEMO_RATIO,
+		"one 64 KiB message, answered: "
+		"how many times longer with a fresh region than a pipe?" },
 };
 
 /* --- Steps 1 to 3: the ways, measured ---------------------------------------- */
@@ -174,9 +179,9 @@ static void step_large(const unsigned char *msg)
 
 	demo_step("a 1 MiB message to another process: photocopied through "
 		  "the kernel, or handed over");
-	demo_predict(&predict_large);
+	demo_predict(PREDICT_LARGE);
 	four_ways(msg, LARGE, r);
-	demo_score(&predict_large, ratio(&r[0], &r[2]));
+	demo_score(PREDICT_LARGE, ratio(&r[0], &r[2]));
 	printf("  memfd against pipe: %.1fx; ring against pipe: %.1fx\n",
 	       ratio(&r[0], &r[2]), ratio(&r[0], &r[3]));
 	conclude(&r[2], &r[0], "the pipe copies every byte twice (into the "
@@ -190,9 +195,9 @@ static void step_small(const unsigned char *msg)
 	demo_step("64-byte messages: now the price is the system call, not "
 		  "the copy");
 	printf("  (memfd still sends 16 bytes through a socket per message.)\n");
-	demo_predict(&predict_small);
+	demo_predict(PREDICT_SMALL);
 	four_ways(msg, SMALL, r);
-	demo_score(&predict_small, ratio(&r[0], &r[3]));
+	demo_score(PREDICT_SMALL, ratio(&r[0], &r[3]));
 	printf("  ring against pipe: %.1fx; memfd against pipe: %.2fx\n",
 	       ratio(&r[0], &r[3]), ratio(&r[0], &r[2]));
 	conclude(&r[3], &r[0], "the ring wins by making no system call per "
@@ -206,7 +211,7 @@ static void step_false_sharing(const unsigned char *msg)
 	struct bench_result r[3];
 
 	demo_step("false sharing: where the ring's two cursors sit");
-	demo_predict(&predict_sharing);
+	demo_predict(PREDICT_SHARING);
 	for (int i = 0; i < 3; i++)
 		jobs[i] = (struct ipcway_job){ .kind = IPCWAY_RING,
 					       .mode = IPCWAY_STREAM,
@@ -222,7 +227,7 @@ static void step_false_sharing(const unsigned char *msg)
 	}
 	printf("  padded against one line: %.2fx; cached against padded: %.2fx\n",
 	       ratio(&r[0], &r[1]), ratio(&r[1], &r[2]));
-	demo_score(&predict_sharing, ratio(&r[0], &r[2]));
+	demo_score(PREDICT_SHARING, ratio(&r[0], &r[2]));
 	if (clearly_faster(&r[2], &r[0]) && clearly_faster(&r[2], &r[1]))
 		demo_explain("each side reading the other's line only when it "
 			     "must is what pays most");
@@ -331,7 +336,7 @@ static void step_oneoff(const unsigned char *msg)
 
 	demo_step("where copying wins: one message, once");
 	printf("  A fresh region: create, fill, hand over, map, read, unmap.\n");
-	demo_predict(&predict_oneoff);
+	demo_predict(PREDICT_ONEOFF);
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		size_t size = sizes[i];
 		double pipe = median_round_trip(IPCWAY_PIPE, msg, size);
@@ -346,7 +351,7 @@ static void step_oneoff(const unsigned char *msg)
 		       pipe < fresh ? fresh / pipe : pipe / fresh);
 		pipe_won += pipe < fresh;
 		if (i + 1 == sizeof(sizes) / sizeof(sizes[0]))
-			demo_score(&predict_oneoff, fresh / pipe);
+			demo_score(PREDICT_ONEOFF, fresh / pipe);
 	}
 	if (pipe_won == sizeof(sizes) / sizeof(sizes[0]))
 		demo_explain("the pipe won at every size: a region pays for "
@@ -522,11 +527,5 @@ static int run_lesson(void)
 
 int main(int argc, char **argv)
 {
-	return demo_main(argc, argv, &(struct demo){
-		.lesson = LESSON_ID, .run = run_lesson,
-		DEMO_QUESTIONS(predictions),
-		.trap = run_trap, .trap_kind = "heap-buffer-overflow",
-		.trap_what = "The trap copies a length a peer changed after the check.",
-		.trap_guards_itself = true,
-	});
+	return demo_main(argc, argv, &demo);
 }
