@@ -20,38 +20,16 @@
 #include <cmocka.h>
 
 #include "mappedfile.h"
+#include "folder.h"
 #include "procmaps.h"
 #include "measure.h"
 
 #define TEXT "pages 200 to 250, please"
 
-struct folder {
-	char dir[64];
-	char file[96];
-};
-
+/* The fixture: a fresh folder, and the file "report" in it (folder.h). */
 static int make_folder(void **state)
 {
-	struct folder *f = test_malloc(sizeof(*f));
-
-	snprintf(f->dir, sizeof(f->dir), "/tmp/test-mappedfile-XXXXXX");
-	if (!mkdtemp(f->dir)) {
-		test_free(f);
-		return -1;
-	}
-	snprintf(f->file, sizeof(f->file), "%s/report", f->dir);
-	*state = f;
-	return 0;
-}
-
-static int remove_folder(void **state)
-{
-	struct folder *f = *state;
-
-	unlink(f->file);
-	rmdir(f->dir);
-	test_free(f);
-	return 0;
+	return folder_make(state, "test-mappedfile", "report");
 }
 
 static void write_file(const char *path, const void *data, size_t len)
@@ -245,7 +223,7 @@ static void writing_through_a_read_mapping_is_a_caller_error(void **state)
 
 int main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(name, make_folder, remove_folder)
+#define T(name) cmocka_unit_test_setup_teardown(name, make_folder, folder_remove)
 	const struct CMUnitTest tests[] = {
 		T(a_mapping_shows_the_file_without_copying),
 		T(an_empty_file_is_an_empty_view),
