@@ -5,16 +5,19 @@
  * A test file names its fixture with folder_make (the folder's prefix and
  * the file's name) and passes folder_remove as its teardown, which removes
  * the folder with everything the test left in it, files and folders alike.
- * The file itself is not made: that is the test's business. Include it
+ * The file itself is not made: that is the test's business; folder_entries
+ * tells whether anything else was left beside it. Include it
  * after <cmocka.h> (the folder is allocated with test_malloc); nftw needs
  * _GNU_SOURCE or _XOPEN_SOURCE, which the Makefile defines.
  */
 #ifndef TESTS_FOLDER_H
 #define TESTS_FOLDER_H
 
+#include <dirent.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct folder {
 	char dir[64];		/* /tmp/PREFIX.XXXXXX, made empty */
@@ -35,6 +38,20 @@ static inline int folder_make(void **state, const char *prefix,
 	snprintf(f->file, sizeof(f->file), "%s/%s", f->dir, name);
 	*state = f;
 	return 0;
+}
+
+/* How many names the folder holds (a temporary file left behind counts). */
+static inline size_t folder_entries(const struct folder *f)
+{
+	DIR *d = opendir(f->dir);
+	struct dirent *e;
+	size_t n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+	closedir(d);
+	return n;
 }
 
 static inline int folder_remove_one(const char *path, const struct stat *st,
