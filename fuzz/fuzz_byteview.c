@@ -192,8 +192,13 @@ static void step_parse(struct state *s, struct fuzz_input *in)
 
 /* The operations a script chooses from, by its next byte. */
 static void (*const steps[])(struct state *, struct fuzz_input *) = {
-	step_slice, step_at, step_split, step_find, step_trim, step_parse,
-	step_copy,
+	step_slice, /* slice [lo, hi): refused, or inside its parent */
+	step_at,    /* one byte: refused past the end, or the right one */
+	step_split, /* fields and delimiters tile the view */
+	step_find,  /* the first match, or the length */
+	step_trim,  /* exactly the white space at both ends goes */
+	step_parse, /* parse_int64 agrees with the model */
+	step_copy,  /* the copy holds the view's bytes */
 };
 enum { NSTEPS = sizeof(steps) / sizeof(steps[0]) };
 

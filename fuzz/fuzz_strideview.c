@@ -310,7 +310,11 @@ static void step_pack(struct state *s, struct fuzz_input *in)
 
 /* The operations a script chooses from, by its next byte. */
 static void (*const steps[])(struct state *, struct fuzz_input *) = {
-	step_slice, step_select, step_transpose, step_at, step_pack,
+	step_slice,	/* item k is item start + k * step, or refused */
+	step_select,	/* one index of a dimension, or refused */
+	step_transpose, /* two dimensions swapped, or refused */
+	step_at,	/* the address the strides say, or refused */
+	step_pack,	/* every item, in C order, byte for byte */
 };
 enum { NSTEPS = sizeof(steps) / sizeof(steps[0]) };
 
