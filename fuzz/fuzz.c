@@ -31,6 +31,13 @@ uint64_t fuzz_u64(struct fuzz_input *in)
 	return x;
 }
 
+size_t fuzz_length(struct fuzz_input *in, size_t max)
+{
+	size_t low = fuzz_byte(in);
+
+	return (low | (size_t)fuzz_byte(in) << 8) % max;
+}
+
 size_t fuzz_size_near(struct fuzz_input *in, size_t near)
 {
 	uint8_t tag = fuzz_byte(in), b = fuzz_byte(in);

@@ -11,7 +11,8 @@
  *
  * Two helpers:
  *   - struct fuzz_input reads numbers from the bytes, biased towards the
- *     edges where arithmetic overflows (0, 1, SIZE_MAX, near a length);
+ *     edges where arithmetic overflows (0, 1, SIZE_MAX, near a length),
+ *     and the length of the buffer a script starts with;
  *   - FUZZ_REFUSED runs one statement and says whether a REQUIRE inside it
  *     failed. The targets are built with UNIT_TESTING, so REQUIRE calls
  *     mock_assert (check.h), which fuzz.c defines to jump back here.
@@ -37,6 +38,9 @@ uint8_t fuzz_byte(struct fuzz_input *in);
 
 /* The next 8 bytes as a little-endian number. */
 uint64_t fuzz_u64(struct fuzz_input *in);
+
+/* The next two bytes, low first, as a length below max: a buffer's size. */
+size_t fuzz_length(struct fuzz_input *in, size_t max);
 
 /*
  * A size chosen the way a bug would like it: small, just below SIZE_MAX,

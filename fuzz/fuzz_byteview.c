@@ -77,10 +77,11 @@ static void step_at(struct state *s, struct fuzz_input *in)
 		FUZZ_CHECK(c == s->buf[s->offset + i]);
 }
 
-static void step_copy(struct state *s)
+static void step_copy(struct state *s, struct fuzz_input *in)
 {
 	unsigned char *dst = malloc(s->v.len ? s->v.len : 1);
 
+	(void)in;
 	FUZZ_CHECK(dst != NULL);
 	FUZZ_CHECK(byteview_copy(dst, s->v) == dst);
 	FUZZ_CHECK(s->v.len == 0 ||
@@ -129,11 +130,12 @@ static bool is_white(unsigned char c)
 	return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
-static void step_trim(struct state *s)
+static void step_trim(struct state *s, struct fuzz_input *in)
 {
 	struct byteview t = byteview_trim(s->v);
 	size_t lo = t.len ? (size_t)(t.data - s->v.data) : 0;
 
+	(void)in;
 	FUZZ_CHECK(lo <= s->v.len && t.len <= s->v.len - lo);
 	if (t.len) {
 		FUZZ_CHECK(!is_white(t.data[0]) &&
@@ -172,11 +174,12 @@ static int model_int64(struct byteview v, int64_t *out)
 	return 0;
 }
 
-static void step_parse(struct state *s)
+static void step_parse(struct state *s, struct fuzz_input *in)
 {
 	int64_t got = 0, want = 0;
 	int model = model_int64(s->v, &want);
 
+	(void)in;
 	errno = 0;
 	if (byteview_parse_int64(s->v, &got) == 0) {
 		FUZZ_CHECK(model == 0);
@@ -187,12 +190,23 @@ static void step_parse(struct state *s)
 	}
 }
 
+/* The operations a script chooses from, by its next byte. */
+static void (*const steps[])(struct state *, struct fuzz_input *) = {
+	step_slice, /* slice [lo, hi): refused, or inside its parent */
+	step_at,    /* one byte: refused past the end, or the right one */
+	step_split, /* fields and delimiters tile the view */
+	step_find,  /* the first match, or the length */
+	step_trim,  /* exactly the white space at both ends goes */
+	step_parse, /* parse_int64 agrees with the model */
+	step_copy,  /* the copy holds the view's bytes */
+};
+enum { NSTEPS = sizeof(steps) / sizeof(steps[0]) };
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_input in = { data, size };
 	struct state s = { 0 };
-	size_t len =
-		(fuzz_byte(&in) | (size_t)fuzz_byte(&in) << 8) % MAX_BUFFER;
+	size_t len = fuzz_length(&in, MAX_BUFFER);
 	unsigned char *buf;
 
 	if (len > in.n)
@@ -205,17 +219,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s = (struct state){ .buf = buf,
 			    .buflen = len,
 			    .v = byteview_make(len ? buf : NULL, len) };
-	for (int n = 0; n < MAX_STEPS && in.n > 0; n++) {
-		switch (fuzz_byte(&in) % 7) {
-		case 0: step_slice(&s, &in); break;
-		case 1: step_at(&s, &in); break;
-		case 2: step_split(&s, &in); break;
-		case 3: step_find(&s, &in); break;
-		case 4: step_trim(&s); break;
-		case 5: step_parse(&s); break;
-		default: step_copy(&s); break;
-		}
-	}
+	for (int n = 0; n < MAX_STEPS && in.n > 0; n++)
+		steps[fuzz_byte(&in) % NSTEPS](&s, &in);
 	free(buf);
 	return 0;
 }

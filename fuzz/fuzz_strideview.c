@@ -279,12 +279,13 @@ static void step_at(struct state *s, struct fuzz_input *in)
 }
 
 /* Pack, then compare every item with what strideview_at points to. */
-static void step_pack(struct state *s)
+static void step_pack(struct state *s, struct fuzz_input *in)
 {
 	size_t nbytes = strideview_nbytes(s->v), count = strideview_count(s->v);
 	size_t index[STRIDEVIEW_MAX_DIMS] = { 0 };
 	unsigned char *dst;
 
+	(void)in;
 	FUZZ_CHECK(nbytes == count * s->v.itemsize);
 	if (nbytes > MAX_PACK)
 		return;
@@ -307,12 +308,21 @@ static void step_pack(struct state *s)
 	free(dst);
 }
 
+/* The operations a script chooses from, by its next byte. */
+static void (*const steps[])(struct state *, struct fuzz_input *) = {
+	step_slice,	/* item k is item start + k * step, or refused */
+	step_select,	/* one index of a dimension, or refused */
+	step_transpose, /* two dimensions swapped, or refused */
+	step_at,	/* the address the strides say, or refused */
+	step_pack,	/* every item, in C order, byte for byte */
+};
+enum { NSTEPS = sizeof(steps) / sizeof(steps[0]) };
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_input in = { data, size };
 	struct state s = { 0 };
-	size_t len =
-		(fuzz_byte(&in) | (size_t)fuzz_byte(&in) << 8) % MAX_BUFFER;
+	size_t len = fuzz_length(&in, MAX_BUFFER);
 	unsigned char *buf = malloc(len ? len : 1);
 
 	if (!buf)
@@ -322,15 +332,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s.buf = buf;
 	s.len = len;
 	if (make_view(&s, &in)) {
-		for (int n = 0; n < MAX_STEPS && in.n > 0; n++) {
-			switch (fuzz_byte(&in) % 5) {
-			case 0: step_slice(&s, &in); break;
-			case 1: step_select(&s, &in); break;
-			case 2: step_transpose(&s, &in); break;
-			case 3: step_at(&s, &in); break;
-			default: step_pack(&s); break;
-			}
-		}
+		for (int n = 0; n < MAX_STEPS && in.n > 0; n++)
+			steps[fuzz_byte(&in) % NSTEPS](&s, &in);
 	}
 	free(buf);
 	return 0;

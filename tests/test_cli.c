@@ -17,8 +17,13 @@
  * exit status 2, a failure at run time one line and exit status 1, never a
  * signal, never a hang, and nothing left behind: every run gets a TMPDIR of
  * its own, which must be empty when the program ends. An interrupted
- * benchmark must remove its half-written CSV. The lessons whose trap
- * AddressSanitizer must catch are listed in `traps`.
+ * benchmark must remove its half-written CSV. Which lessons have a trap
+ * AddressSanitizer must catch, each program says itself (--trap-kind).
+ *
+ * Most tests are one program's part: a function of the program's path,
+ * which every_program runs on each program of one kind (a struct check).
+ * main's list says which kind, and how many bad inputs the check gives
+ * each program, for the counts printed at the end.
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -278,6 +283,45 @@ static size_t find_programs(const char *dir, int nested, char paths[][512])
 	return n;
 }
 
+/* --- Every program of a kind ---------------------------------------------- */
+
+enum kind { BENCHMARKS, TOOLS, LESSONS };
+
+/* Where the programs of each kind are (see find_programs), and their count. */
+static const struct {
+	const char *dir;
+	int nested;
+	size_t *cases;
+} kinds[] = {
+	[BENCHMARKS] = { BUILD_DIR "/bench", 0, &cases_per_benchmark },
+	[TOOLS] = { BUILD_DIR "/bench/tools", 2, &cases_per_tool },
+	[LESSONS] = { BUILD_DIR "/lessons", 1, &cases_per_lesson },
+};
+
+/* One program's part of a test, the kind it is tried on, and the bad
+ * inputs it gives each program. */
+struct check {
+	enum kind kind;
+	void (*on)(const char *prog);
+	size_t cases;
+};
+
+/* The test of the struct check in *state: every program of its kind. */
+static void every_program(void **state)
+{
+	const struct check *c = *state;
+	char progs[MAX_PROGRAMS][512];
+	size_t n = find_programs(kinds[c->kind].dir, kinds[c->kind].nested,
+				 progs);
+
+	assert_true(n >= 1);
+	for (size_t p = 0; p < n; p++)
+		c->on(progs[p]);
+	*kinds[c->kind].cases += c->cases;
+}
+
+/* --- What a program must answer --------------------------------------------- */
+
 static void expect_usage_error(const char *prog, char *const argv[])
 {
 	struct outcome o;
@@ -290,51 +334,113 @@ static void expect_usage_error(const char *prog, char *const argv[])
 			 o.err);
 }
 
+/* Each row of bad after prog: a usage line and exit status 2. */
+static void expect_usage_errors(const char *prog, const char *const bad[][3],
+				size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *argv[5] = { (char *)prog, (char *)bad[i][0],
+				  (char *)bad[i][1], (char *)bad[i][2], NULL };
+
+		expect_usage_error(prog, argv);
+	}
+}
+
+/* prog with one option: exit status 0. */
+static void expect_success(const char *prog, const char *option)
+{
+	char *argv[] = { (char *)prog, (char *)option, NULL };
+	struct outcome o;
+
+	run(argv, &o);
+	if (!o.exited || o.status != 0)
+		fail_msg("%s %s: ended by signal %d or status %d:\n%s", prog,
+			 option, o.signal, o.status, o.err);
+}
+
+/* A failure of the world: exit 1 and one line. */
+static void expect_one_line_failure(const char *prog, const char *what,
+				    const struct outcome *o)
+{
+	if (!o->exited || o->status != 1 || count_lines(o->err) != 1)
+		fail_msg("%s %s: want exit 1 and one line, got status %d signal "
+			 "%d:\n%s", prog, what, o->status, o->signal, o->err);
+}
+
+/* The last line of text (without its newline), into line[len]. */
+static const char *last_line(const char *text, char *line, size_t len)
+{
+	size_t n = strlen(text);
+	const char *start;
+
+	while (n > 0 && text[n - 1] == '\n')
+		n--;
+	for (start = text + n; start > text && start[-1] != '\n'; start--)
+		;
+	snprintf(line, len, "%.*s", (int)(text + n - start), start);
+	return line;
+}
+
+/* Exit 1, and a last line that names what failed. */
+static void expect_failure_naming(const char *prog, const char *what,
+				  const struct outcome *o, const char *words)
+{
+	char line[512];
+
+	if (!o->exited || o->status != 1 ||
+	    !strstr(last_line(o->err, line, sizeof(line)), words))
+		fail_msg("%s %s: want exit 1 and a line with \"%s\", got status "
+			 "%d signal %d:\n%s", prog, what, words, o->status,
+			 o->signal, o->err);
+}
+
+/* With stdout full, then closed: exit 1, a last line naming standard output. */
+static void expect_stdout_failures(char *const argv[])
+{
+	static const struct streams full = { .out = "/dev/full" },
+				    closed = { .close_out = 1 };
+	struct outcome o;
+
+	run_with(argv, &full, &o);
+	expect_failure_naming(argv[0], "> /dev/full", &o, "standard output");
+	run_with(argv, &closed, &o);
+	expect_failure_naming(argv[0], ">&-", &o, "standard output");
+}
+
 /* --- Benchmark programs --------------------------------------------------- */
 
-static void benchmarks_refuse_bad_arguments(void **state)
+static const char *const bad_benchmark_arguments[][3] = {
+	/* unknown, incomplete or unexpected arguments */
+	{ "--bogus" }, { "extra" }, { "-x" }, { "-" }, { "" },
+	{ "--quick=1" }, { "--help=1" }, { "--quick", "extra" },
+	{ "--sizes" }, { "--quick", "--sizes" }, { "--csv" },
+	{ "--csv", "" }, { "--csv=" }, { "--sizes", "64", "--sizes" },
+	/* sizes that are not sizes */
+	{ "--sizes", "" }, { "--sizes=" }, { "--sizes", "abc" },
+	{ "--sizes", "-1" }, { "--sizes", "-64" }, { "--sizes", "+64" },
+	{ "--sizes", " 64" }, { "--sizes", "64 " }, { "--sizes", "1.5M" },
+	{ "--sizes", "0x10" }, { "--sizes", "1e3" }, { "--sizes", "4KB" },
+	{ "--sizes", "4k4" }, { "--sizes", "1T" }, { "--sizes", "0" },
+	{ "--sizes", "64,0" }, { "--sizes", "4K,,1M" }, { "--sizes", "4K," },
+	{ "--sizes", ",4K" }, { "--sizes", "," },
+	/* sizes that overflow */
+	{ "--sizes", "18446744073709551616" },
+	{ "--sizes", "99999999999999999999" },
+	{ "--sizes", "17179869184G" }, { "--sizes", "99999999999999999999K" },
+	/* bytes that are not text */
+	{ "--sizes", "\xff\xfe" }, { "--sizes", "64\xc3\x28" },
+	{ "\xc3\x28" }, { "--\xff" },
+	/* too many sizes (BENCH_MAX_SIZES is 64) */
+	{ "--sizes", "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,"
+		     "21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,"
+		     "38,39,40,41,42,43,44,45,46,47,48,49,50,51,52,53,54,"
+		     "55,56,57,58,59,60,61,62,63,64,65" },
+};
+
+static void benchmarks_refuse_bad_arguments(const char *prog)
 {
-	static const char *const bad[][3] = {
-		/* unknown, incomplete or unexpected arguments */
-		{ "--bogus" }, { "extra" }, { "-x" }, { "-" }, { "" },
-		{ "--quick=1" }, { "--help=1" }, { "--quick", "extra" },
-		{ "--sizes" }, { "--quick", "--sizes" }, { "--csv" },
-		{ "--csv", "" }, { "--csv=" }, { "--sizes", "64", "--sizes" },
-		/* sizes that are not sizes */
-		{ "--sizes", "" }, { "--sizes=" }, { "--sizes", "abc" },
-		{ "--sizes", "-1" }, { "--sizes", "-64" }, { "--sizes", "+64" },
-		{ "--sizes", " 64" }, { "--sizes", "64 " }, { "--sizes", "1.5M" },
-		{ "--sizes", "0x10" }, { "--sizes", "1e3" }, { "--sizes", "4KB" },
-		{ "--sizes", "4k4" }, { "--sizes", "1T" }, { "--sizes", "0" },
-		{ "--sizes", "64,0" }, { "--sizes", "4K,,1M" }, { "--sizes", "4K," },
-		{ "--sizes", ",4K" }, { "--sizes", "," },
-		/* sizes that overflow */
-		{ "--sizes", "18446744073709551616" },
-		{ "--sizes", "99999999999999999999" },
-		{ "--sizes", "17179869184G" }, { "--sizes", "99999999999999999999K" },
-		/* bytes that are not text */
-		{ "--sizes", "\xff\xfe" }, { "--sizes", "64\xc3\x28" },
-		{ "\xc3\x28" }, { "--\xff" },
-		/* too many sizes (BENCH_MAX_SIZES is 64) */
-		{ "--sizes", "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,"
-			     "21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,"
-			     "38,39,40,41,42,43,44,45,46,47,48,49,50,51,52,53,54,"
-			     "55,56,57,58,59,60,61,62,63,64,65" },
-	};
-	char progs[MAX_PROGRAMS][512];
-	size_t n = find_programs(BUILD_DIR "/bench", 0, progs);
-
-	(void)state;
-	assert_true(n >= 1);
-	for (size_t p = 0; p < n; p++) {
-		for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
-			char *argv[5] = { progs[p], (char *)bad[i][0],
-					  (char *)bad[i][1], (char *)bad[i][2], NULL };
-
-			expect_usage_error(progs[p], argv);
-		}
-	}
-	cases_per_benchmark += ARRAY_SIZE(bad);
+	expect_usage_errors(prog, bad_benchmark_arguments,
+			    ARRAY_SIZE(bad_benchmark_arguments));
 }
 
 /*
@@ -342,31 +448,24 @@ static void benchmarks_refuse_bad_arguments(void **state)
  * asked and how much is available, exit status 1, and no CSV (not even a
  * temporary one) in the folder it was to go to.
  */
-static void benchmarks_refuse_sizes_beyond_memory(void **state)
+static void benchmarks_refuse_sizes_beyond_memory(const char *prog)
 {
-	char progs[MAX_PROGRAMS][512];
-	size_t n = find_programs(BUILD_DIR "/bench", 0, progs);
+	char dir[64], csv[128], left[512];
+	char *argv[] = { (char *)prog, "--sizes", "1K,4096G", "--csv", csv,
+			 NULL };
+	struct outcome o;
 
-	(void)state;
-	for (size_t p = 0; p < n; p++) {
-		char dir[64], csv[128], left[512];
-		char *argv[] = { progs[p], "--sizes", "1K,4096G", "--csv", csv,
-				 NULL };
-		struct outcome o;
-
-		scratch_make(dir);
-		snprintf(csv, sizeof(csv), "%s/out.csv", dir);
-		run(argv, &o);
-		if (!o.exited || o.status != 1 || count_lines(o.err) != 1 ||
-		    !strstr(o.err, "available"))
-			fail_msg("%s --sizes 1K,4096G: want exit 1 and one line "
-				 "saying what is available, got %d (signal %d):\n%s",
-				 progs[p], o.status, o.signal, o.err);
-		if (scratch_list(dir, left, sizeof(left)) > 0)
-			fail_msg("%s --sizes 1K,4096G wrote %s", progs[p], left);
-		scratch_remove(dir);
-	}
-	cases_per_benchmark++;
+	scratch_make(dir);
+	snprintf(csv, sizeof(csv), "%s/out.csv", dir);
+	run(argv, &o);
+	if (!o.exited || o.status != 1 || count_lines(o.err) != 1 ||
+	    !strstr(o.err, "available"))
+		fail_msg("%s --sizes 1K,4096G: want exit 1 and one line "
+			 "saying what is available, got %d (signal %d):\n%s",
+			 prog, o.status, o.signal, o.err);
+	if (scratch_list(dir, left, sizeof(left)) > 0)
+		fail_msg("%s --sizes 1K,4096G wrote %s", prog, left);
+	scratch_remove(dir);
 }
 
 /*
@@ -482,69 +581,39 @@ static void interrupt_benchmark(const char *prog, int sig)
 	interrupt_check(&r);
 }
 
-static void interrupted_benchmarks_remove_their_temporary_csv(void **state)
+static void interrupted_benchmarks_remove_their_temporary_csv(const char *prog)
 {
-	char progs[MAX_PROGRAMS][512];
-	size_t n = find_programs(BUILD_DIR "/bench", 0, progs);
-
-	(void)state;
-	for (size_t p = 0; p < n; p++) {
-		interrupt_benchmark(progs[p], SIGINT);
-		interrupt_benchmark(progs[p], SIGTERM);
-	}
-	cases_per_benchmark += 2;
+	interrupt_benchmark(prog, SIGINT);
+	interrupt_benchmark(prog, SIGTERM);
 }
 
 /* The other signals that end a process: hang-up, quit, a broken pipe, an
  * alarm, a user's signal. Each must be as harmless as Ctrl-C (the harness's
  * own tests try every one of them: tests/test_harness_safety.c). */
-static void every_ending_signal_removes_the_temporary_csv(void **state)
-{
-	static const int sigs[] = { SIGHUP, SIGQUIT, SIGPIPE, SIGALRM, SIGUSR1 };
-	char progs[MAX_PROGRAMS][512];
-	size_t n = find_programs(BUILD_DIR "/bench", 0, progs);
+static const int ending_signals[] = { SIGHUP, SIGQUIT, SIGPIPE, SIGALRM,
+				      SIGUSR1 };
 
-	(void)state;
-	for (size_t p = 0; p < n; p++)
-		for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
-			interrupt_benchmark(progs[p], sigs[i]);
-	cases_per_benchmark += ARRAY_SIZE(sigs);
+static void every_ending_signal_removes_the_temporary_csv(const char *prog)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(ending_signals); i++)
+		interrupt_benchmark(prog, ending_signals[i]);
 }
 
-static void benchmarks_report_an_unwritable_csv(void **state)
+static void benchmarks_report_an_unwritable_csv(const char *prog)
 {
-	char progs[MAX_PROGRAMS][512];
-	size_t n = find_programs(BUILD_DIR "/bench", 0, progs);
+	char *argv[] = { (char *)prog, "--sizes", "1K", "--csv",
+			 "/nonexistent/dir/out.csv", NULL };
+	struct outcome o;
 
-	(void)state;
-	for (size_t p = 0; p < n; p++) {
-		char *argv[] = { progs[p], "--sizes", "1K", "--csv",
-				 "/nonexistent/dir/out.csv", NULL };
-		struct outcome o;
-
-		run(argv, &o);
-		if (!o.exited || o.status != 1)
-			fail_msg("%s --csv /nonexistent/...: want exit 1, got %d "
-				 "(signal %d):\n%s", progs[p], o.status, o.signal,
-				 o.err);
-	}
-	cases_per_benchmark++;
+	run(argv, &o);
+	if (!o.exited || o.status != 1)
+		fail_msg("%s --csv /nonexistent/...: want exit 1, got %d "
+			 "(signal %d):\n%s", prog, o.status, o.signal, o.err);
 }
 
-static void benchmarks_explain_themselves(void **state)
+static void benchmarks_explain_themselves(const char *prog)
 {
-	char progs[MAX_PROGRAMS][512];
-	size_t n = find_programs(BUILD_DIR "/bench", 0, progs);
-
-	(void)state;
-	for (size_t p = 0; p < n; p++) {
-		char *argv[] = { progs[p], "--help", NULL };
-		struct outcome o;
-
-		run(argv, &o);
-		assert_true(o.exited);
-		assert_int_equal(o.status, 0);
-	}
+	expect_success(prog, "--help");
 }
 
 /* --- Hostile surroundings: streams, limits, files that are not files ------- */
@@ -560,33 +629,6 @@ static int is_script(const char *prog)
 		close(fd);
 	}
 	return head[0] == '#' && head[1] == '!';
-}
-
-/* The last line of text (without its newline), into line[len]. */
-static const char *last_line(const char *text, char *line, size_t len)
-{
-	size_t n = strlen(text);
-	const char *start;
-
-	while (n > 0 && text[n - 1] == '\n')
-		n--;
-	for (start = text + n; start > text && start[-1] != '\n'; start--)
-		;
-	snprintf(line, len, "%.*s", (int)(text + n - start), start);
-	return line;
-}
-
-/* Exit 1, and a last line that names what failed. */
-static void expect_failure_naming(const char *prog, const char *what,
-				  const struct outcome *o, const char *words)
-{
-	char line[512];
-
-	if (!o->exited || o->status != 1 ||
-	    !strstr(last_line(o->err, line, sizeof(line)), words))
-		fail_msg("%s %s: want exit 1 and a line with \"%s\", got status "
-			 "%d signal %d:\n%s", prog, what, words, o->status,
-			 o->signal, o->err);
 }
 
 /* A scratch folder with out.csv holding "the previous results". */
@@ -615,31 +657,36 @@ static void expect_previous_results(const char *prog, const char *what,
 }
 
 /*
+ * prog --sizes 1K --csv over "the previous results", started as s says;
+ * how it ended, into o. Whatever it did, the previous results must be
+ * there after it, alone and unchanged.
+ */
+static void run_over_previous_results(const char *prog,
+				      const struct streams *s,
+				      const char *what, struct outcome *o)
+{
+	char dir[64], csv[128];
+	char *argv[] = { (char *)prog, "--sizes", "1K", "--csv", csv, NULL };
+
+	previous_results(dir, csv);
+	run_with(argv, s, o);
+	expect_previous_results(prog, what, dir, csv);
+	scratch_remove(dir);
+}
+
+/*
  * ulimit -f: the first write past the limit fails with EFBIG (SIGXFSZ
  * would kill the program without a word): one line, exit 1, and the
  * previous results untouched.
  */
-static void a_file_size_limit_is_one_line_and_exit_1(void **state)
+static void a_file_size_limit_is_one_line_and_exit_1(const char *prog)
 {
-	char progs[MAX_PROGRAMS][512];
-	size_t n = find_programs(BUILD_DIR "/bench", 0, progs);
-	const struct streams limited = { .limit = 1,
-					 .resource = RLIMIT_FSIZE, .value = 100 };
+	static const struct streams limited = {
+		.limit = 1, .resource = RLIMIT_FSIZE, .value = 100 };
+	struct outcome o;
 
-	(void)state;
-	for (size_t p = 0; p < n; p++) {
-		char dir[64], csv[128];
-		char *argv[] = { progs[p], "--sizes", "1K", "--csv", csv, NULL };
-		struct outcome o;
-
-		previous_results(dir, csv);
-		run_with(argv, &limited, &o);
-		expect_failure_naming(progs[p], "under ulimit -f", &o,
-				      "File too large");
-		expect_previous_results(progs[p], "under ulimit -f", dir, csv);
-		scratch_remove(dir);
-	}
-	cases_per_benchmark++;
+	run_over_previous_results(prog, &limited, "under ulimit -f", &o);
+	expect_failure_naming(prog, "under ulimit -f", &o, "File too large");
 }
 
 /*
@@ -648,53 +695,24 @@ static void a_file_size_limit_is_one_line_and_exit_1(void **state)
  * measurement (one line, exit 1), never extra_bytes 0 and exit 0. (The
  * Python benchmark's interpreter needs more descriptors than 4 to start.)
  */
-static void no_descriptor_left_is_a_failure_not_a_zero(void **state)
+static void no_descriptor_left_is_a_failure_not_a_zero(const char *prog)
 {
-	char progs[MAX_PROGRAMS][512];
-	size_t n = find_programs(BUILD_DIR "/bench", 0, progs);
-	const struct streams limited = { .limit = 1,
-					 .resource = RLIMIT_NOFILE, .value = 4 };
+	static const struct streams limited = {
+		.limit = 1, .resource = RLIMIT_NOFILE, .value = 4 };
+	struct outcome o;
 
-	(void)state;
-	for (size_t p = 0; p < n; p++) {
-		char dir[64], csv[128];
-		char *argv[] = { progs[p], "--sizes", "1K", "--csv", csv, NULL };
-		struct outcome o;
-
-		if (is_script(progs[p]))
-			continue;
-		previous_results(dir, csv);
-		run_with(argv, &limited, &o);
-		if (!o.exited || o.status != 1 || count_lines(o.err) != 1)
-			fail_msg("%s under ulimit -n 4: want exit 1 and one line, "
-				 "got status %d signal %d:\n%s", progs[p],
-				 o.status, o.signal, o.err);
-		expect_previous_results(progs[p], "under ulimit -n 4", dir, csv);
-		scratch_remove(dir);
-	}
-	cases_per_benchmark++;
+	if (is_script(prog))
+		return;
+	run_over_previous_results(prog, &limited, "under ulimit -n 4", &o);
+	expect_one_line_failure(prog, "under ulimit -n 4", &o);
 }
 
 /* The CSV on standard output, which is full or closed: exit 1, one line. */
-static void benchmarks_fail_when_stdout_is_full_or_closed(void **state)
+static void benchmarks_fail_when_stdout_is_full_or_closed(const char *prog)
 {
-	char progs[MAX_PROGRAMS][512];
-	size_t n = find_programs(BUILD_DIR "/bench", 0, progs);
-	const struct streams full = { .out = "/dev/full" }, closed = {
-		.close_out = 1 };
+	char *argv[] = { (char *)prog, "--sizes", "1K", NULL };
 
-	(void)state;
-	for (size_t p = 0; p < n; p++) {
-		char *argv[] = { progs[p], "--sizes", "1K", NULL };
-		struct outcome o;
-
-		run_with(argv, &full, &o);
-		expect_failure_naming(progs[p], "> /dev/full", &o,
-				      "standard output");
-		run_with(argv, &closed, &o);
-		expect_failure_naming(progs[p], ">&-", &o, "standard output");
-	}
-	cases_per_benchmark += 2;
+	expect_stdout_failures(argv);
 }
 
 /* Has the child ended? (Asked without reaping it: finish does that.) */
@@ -741,53 +759,67 @@ static void drain(int fd, char *buf, size_t len)
 }
 
 /*
+ * A FIFO in a scratch folder of its own, opened (non-blocking) for this
+ * test to read what a program writes into it, and a TMPDIR for that
+ * program.
+ */
+struct fifo {
+	char dir[64], path[128], tmpdir[64];
+	int fd;
+};
+
+static void fifo_make(struct fifo *f)
+{
+	scratch_make(f->dir);
+	scratch_make(f->tmpdir);
+	snprintf(f->path, sizeof(f->path), "%s/fifo", f->dir);
+	assert_int_equal(mkfifo(f->path, 0600), 0);
+	f->fd = open(f->path, O_RDONLY | O_NONBLOCK);
+	assert_true(f->fd >= 0);
+}
+
+/* Remove both folders (the reading end is closed by the test). */
+static void fifo_remove(struct fifo *f)
+{
+	scratch_remove(f->dir);
+	scratch_remove(f->tmpdir);
+}
+
+/*
  * Started with stderr closed, a program's CSV must not become descriptor 2
  * and collect its progress lines. The CSV goes to a FIFO this test reads
  * (a FIFO with a reader, written in place); after the first rows and a
  * progress line's worth of time, SIGTERM; every line read must be CSV.
  */
-static void stderr_closed_keeps_the_csv_clean(void **state)
+static void stderr_closed_keeps_the_csv_clean(const char *prog)
 {
-	char progs[MAX_PROGRAMS][512];
-	size_t n = find_programs(BUILD_DIR "/bench", 0, progs);
-	const struct streams no_stderr = { .close_err = 1 };
+	static const struct streams no_stderr = { .close_err = 1 };
+	const char *base = strrchr(prog, '/') + 1;
+	char text[16384] = "", id[64];
+	struct fifo f;
+	char *argv[] = { (char *)prog, "--quick", "--csv", f.path, NULL };
+	struct outcome o = { 0 };
+	int errfd;
+	pid_t pid;
 
-	(void)state;
-	for (size_t p = 0; p < n; p++) {
-		char dir[64], fifo[128], tmpdir[64], text[16384] = "", id[64];
-		char *argv[] = { progs[p], "--quick", "--csv", fifo, NULL };
-		const char *base = strrchr(progs[p], '/') + 1;
-		struct outcome o = { 0 };
-		int errfd, fd;
-		pid_t pid;
-
-		scratch_make(dir);
-		scratch_make(tmpdir);
-		snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
-		snprintf(id, sizeof(id), "%s,", base);
-		assert_int_equal(mkfifo(fifo, 0600), 0);
-		fd = open(fifo, O_RDONLY | O_NONBLOCK);
-		assert_true(fd >= 0);
-		pid = start_with(argv, tmpdir, &errfd, &no_stderr);
-		if (read_lines(fd, pid, text, sizeof(text), 2) < 0)
-			fail_msg("%s --csv FIFO: no rows came:\n%s", base, text);
-		usleep(200000);
-		kill(pid, SIGTERM);
-		finish(pid, errfd, &o);
-		drain(fd, text, sizeof(text));
-		close(fd);
-		for (char *line = text; *line; line = strchr(line, '\n') + 1) {
-			if (strncmp(line, "bench,", 6) != 0 &&
-			    strncmp(line, id, strlen(id)) != 0)
-				fail_msg("%s 2>&-: the CSV holds \"%.60s\"", base,
-					 line);
-			if (!strchr(line, '\n'))
-				break;
-		}
-		scratch_remove(dir);
-		scratch_remove(tmpdir);
+	fifo_make(&f);
+	snprintf(id, sizeof(id), "%s,", base);
+	pid = start_with(argv, f.tmpdir, &errfd, &no_stderr);
+	if (read_lines(f.fd, pid, text, sizeof(text), 2) < 0)
+		fail_msg("%s --csv FIFO: no rows came:\n%s", base, text);
+	usleep(200000);
+	kill(pid, SIGTERM);
+	finish(pid, errfd, &o);
+	drain(f.fd, text, sizeof(text));
+	close(f.fd);
+	for (char *line = text; *line; line = strchr(line, '\n') + 1) {
+		if (strncmp(line, "bench,", 6) != 0 &&
+		    strncmp(line, id, strlen(id)) != 0)
+			fail_msg("%s 2>&-: the CSV holds \"%.60s\"", base, line);
+		if (!strchr(line, '\n'))
+			break;
 	}
-	cases_per_benchmark++;
+	fifo_remove(&f);
 }
 
 /*
@@ -796,49 +828,40 @@ static void stderr_closed_keeps_the_csv_clean(void **state)
  * nothing, a full device. One line, exit 1, and the FIFO and the link are
  * still what they were, with nothing made beside them.
  */
-static void benchmarks_refuse_destinations_that_cannot_take_a_csv(void **state)
+static void benchmarks_refuse_destinations_that_cannot_take_a_csv(const char *prog)
 {
-	char progs[MAX_PROGRAMS][512];
-	size_t n = find_programs(BUILD_DIR "/bench", 0, progs);
+	char dir[64], fifo[128], link[128], left[512];
+	const char *dests[] = { dir, fifo, link };
+	char *full[] = { (char *)prog, "--sizes", "1K", "--csv", "/dev/full",
+			 NULL };
+	struct outcome o;
+	struct stat st;
 
-	(void)state;
-	for (size_t p = 0; p < n; p++) {
-		char dir[64], fifo[128], link[128], left[512];
-		const char *dests[] = { dir, fifo, link };
-		char *full[] = { progs[p], "--sizes", "1K", "--csv", "/dev/full",
-				 NULL };
-		struct outcome o;
-		struct stat st;
+	scratch_make(dir);
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	snprintf(link, sizeof(link), "%s/link", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(symlink("nothing", link), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(dests); i++) {
+		char *argv[] = { (char *)prog, "--sizes", "1K", "--csv",
+				 (char *)dests[i], NULL };
+		char what[160];
 
-		scratch_make(dir);
-		snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
-		snprintf(link, sizeof(link), "%s/link", dir);
-		assert_int_equal(mkfifo(fifo, 0600), 0);
-		assert_int_equal(symlink("nothing", link), 0);
-		for (size_t i = 0; i < ARRAY_SIZE(dests); i++) {
-			char *argv[] = { progs[p], "--sizes", "1K", "--csv",
-					 (char *)dests[i], NULL };
-
-			run(argv, &o);
-			if (!o.exited || o.status != 1 || count_lines(o.err) != 1)
-				fail_msg("%s --csv %s: want exit 1 and one line, "
-					 "got status %d signal %d:\n%s", progs[p],
-					 dests[i], o.status, o.signal, o.err);
-		}
-		/* the full device fails at the first row, maybe after a
-		 * warning about the measurement */
-		run(full, &o);
-		expect_failure_naming(progs[p], "--csv /dev/full", &o,
-				      "/dev/full");
-		assert_int_equal(lstat(fifo, &st), 0);
-		assert_true(S_ISFIFO(st.st_mode));
-		assert_int_equal(lstat(link, &st), 0);
-		assert_true(S_ISLNK(st.st_mode));
-		if (scratch_list(dir, left, sizeof(left)) != 2)
-			fail_msg("%s: left beside them: %s", progs[p], left);
-		scratch_remove(dir);
+		snprintf(what, sizeof(what), "--csv %s", dests[i]);
+		run(argv, &o);
+		expect_one_line_failure(prog, what, &o);
 	}
-	cases_per_benchmark += 4;
+	/* the full device fails at the first row, maybe after a warning
+	 * about the measurement */
+	run(full, &o);
+	expect_failure_naming(prog, "--csv /dev/full", &o, "/dev/full");
+	assert_int_equal(lstat(fifo, &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+	assert_int_equal(lstat(link, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	if (scratch_list(dir, left, sizeof(left)) != 2)
+		fail_msg("%s: left beside them: %s", prog, left);
+	scratch_remove(dir);
 }
 
 /*
@@ -896,40 +919,27 @@ static void a_csv_goes_through_a_symbolic_link(void **state)
  * exit 1), never with exit 0 as if the results had arrived, never with a
  * Python traceback.
  */
-static void benchmarks_stop_at_a_broken_pipe(void **state)
+static void benchmarks_stop_at_a_broken_pipe(const char *prog)
 {
-	char progs[MAX_PROGRAMS][512];
-	size_t n = find_programs(BUILD_DIR "/bench", 0, progs);
+	char line[16384] = "";
+	char *argv[] = { (char *)prog, "--quick", NULL };
+	struct fifo f;
+	const struct streams to_fifo = { .out = f.path };
+	struct outcome o = { 0 };
+	int errfd;
+	pid_t pid;
 
-	(void)state;
-	for (size_t p = 0; p < n; p++) {
-		char dir[64], fifo[128], tmpdir[64], line[16384] = "";
-		char *argv[] = { progs[p], "--quick", NULL };
-		const struct streams to_fifo = { .out = fifo };
-		struct outcome o = { 0 };
-		int errfd, fd;
-		pid_t pid;
-
-		scratch_make(dir);
-		scratch_make(tmpdir);
-		snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
-		assert_int_equal(mkfifo(fifo, 0600), 0);
-		fd = open(fifo, O_RDONLY | O_NONBLOCK);
-		assert_true(fd >= 0);
-		pid = start_with(argv, tmpdir, &errfd, &to_fifo);
-		if (read_lines(fd, pid, line, sizeof(line), 1) < 0)
-			fail_msg("%s | head -1: no line came", progs[p]);
-		close(fd);		/* head has what it wanted */
-		finish(pid, errfd, &o);
-		if ((o.exited && o.status != 1) ||
-		    (!o.exited && o.signal != SIGPIPE) ||
-		    strstr(o.err, "Traceback"))
-			fail_msg("%s | head -1: status %d signal %d:\n%s",
-				 progs[p], o.status, o.signal, o.err);
-		scratch_remove(dir);
-		scratch_remove(tmpdir);
-	}
-	cases_per_benchmark++;
+	fifo_make(&f);
+	pid = start_with(argv, f.tmpdir, &errfd, &to_fifo);
+	if (read_lines(f.fd, pid, line, sizeof(line), 1) < 0)
+		fail_msg("%s | head -1: no line came", prog);
+	close(f.fd);		/* head has what it wanted */
+	finish(pid, errfd, &o);
+	if ((o.exited && o.status != 1) || (!o.exited && o.signal != SIGPIPE) ||
+	    strstr(o.err, "Traceback"))
+		fail_msg("%s | head -1: status %d signal %d:\n%s", prog,
+			 o.status, o.signal, o.err);
+	fifo_remove(&f);
 }
 
 /* A size below what a benchmark can measure is a usage error (exit 2). */
@@ -1063,24 +1073,14 @@ static void every_benchmark_source_has_its_program(void **state)
 
 /* --- Helper programs (bench/tools) ------------------------------------------ */
 
-static void tools_refuse_bad_arguments(void **state)
+static const char *const bad_tool_arguments[][3] = {
+	{ NULL }, { "--bogus" }, { "-x" }, { "--help=1" }, { "--\xff" },
+};
+
+static void tools_refuse_bad_arguments(const char *prog)
 {
-	static const char *const bad[][3] = {
-		{ NULL }, { "--bogus" }, { "-x" }, { "--help=1" }, { "--\xff" },
-	};
-	char progs[MAX_PROGRAMS][512];
-	size_t n = find_programs(BUILD_DIR "/bench/tools", 2, progs);
-
-	(void)state;
-	for (size_t p = 0; p < n; p++) {
-		for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
-			char *argv[5] = { progs[p], (char *)bad[i][0],
-					  (char *)bad[i][1], (char *)bad[i][2], NULL };
-
-			expect_usage_error(progs[p], argv);
-		}
-	}
-	cases_per_tool += ARRAY_SIZE(bad);
+	expect_usage_errors(prog, bad_tool_arguments,
+			    ARRAY_SIZE(bad_tool_arguments));
 }
 
 /* A file that cannot be used: exit 1 and one line, or (kind) exit 0. */
@@ -1088,79 +1088,55 @@ static void expect_file_refused(const char *prog, const char *file,
 				const char *kind, int may_succeed)
 {
 	char *argv[] = { (char *)prog, (char *)file, NULL };
+	char what[256];
 	struct outcome o;
 
 	run(argv, &o);
 	if (o.exited && o.status == 0 && may_succeed)
 		return;
-	if (!o.exited || o.status != 1 || count_lines(o.err) != 1)
-		fail_msg("%s given %s (%s): want exit 1 and one line, got "
-			 "status %d signal %d:\n%s", prog, file, kind, o.status,
-			 o.signal, o.err);
+	snprintf(what, sizeof(what), "given %s (%s)", file, kind);
+	expect_one_line_failure(prog, what, &o);
+}
+
+/* Does prog's usage line name a FILE? (Asked by running it without one.) */
+static int is_file_tool(const char *prog)
+{
+	char *none[] = { (char *)prog, NULL };
+	struct outcome o;
+
+	run(none, &o);
+	return strstr(o.err, "FILE") != NULL;
 }
 
 /*
  * Programs whose usage line names a FILE, given files that cannot be read:
  * missing, a folder, unreadable; and an empty file, which may be fine.
  */
-static void tools_report_bad_files(void **state)
+static void tools_report_bad_files(const char *prog)
 {
-	char progs[MAX_PROGRAMS][512], dir[64], path[128];
-	size_t n = find_programs(BUILD_DIR "/bench/tools", 2, progs);
+	char dir[64], path[128];
 	int fd;
 
-	(void)state;
+	if (!is_file_tool(prog))
+		return;
 	scratch_make(dir);
-	for (size_t p = 0; p < n; p++) {
-		char *argv[] = { progs[p], "--help", NULL };
-		struct outcome o;
-
-		run(argv, &o);
-		if (!strstr(o.err, "FILE")) {
-			/* --help goes to stdout: ask the usage error instead */
-			char *none[] = { progs[p], NULL };
-
-			run(none, &o);
-			if (!strstr(o.err, "FILE"))
-				continue;
-		}
-		snprintf(path, sizeof(path), "%s/missing", dir);
-		expect_file_refused(progs[p], path, "missing", 0);
-		expect_file_refused(progs[p], dir, "a folder", 0);
-		expect_file_refused(progs[p], "\xff\xfe.missing", "not UTF-8", 0);
-		snprintf(path, sizeof(path), "%s/empty", dir);
-		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		assert_true(fd >= 0);
-		close(fd);
-		expect_file_refused(progs[p], path, "empty", 1);
-		if (geteuid() != 0) {	/* root reads anything */
-			chmod(path, 0);
-			expect_file_refused(progs[p], path, "unreadable", 0);
-		}
-		unlink(path);
+	snprintf(path, sizeof(path), "%s/missing", dir);
+	expect_file_refused(prog, path, "missing", 0);
+	expect_file_refused(prog, dir, "a folder", 0);
+	expect_file_refused(prog, "\xff\xfe.missing", "not UTF-8", 0);
+	snprintf(path, sizeof(path), "%s/empty", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(fd >= 0);
+	close(fd);
+	expect_file_refused(prog, path, "empty", 1);
+	if (geteuid() != 0) {	/* root reads anything */
+		chmod(path, 0);
+		expect_file_refused(prog, path, "unreadable", 0);
 	}
 	scratch_remove(dir);
-	cases_per_tool += 5;
 }
 
 /* --- Tools and demos whose output is lost ------------------------------------ */
-
-/* The FILE tools (their usage names a FILE), into progs; how many. */
-static size_t file_tools(char progs[][512])
-{
-	char all[MAX_PROGRAMS][512];
-	size_t n = find_programs(BUILD_DIR "/bench/tools", 2, all), k = 0;
-
-	for (size_t p = 0; p < n; p++) {
-		char *none[] = { all[p], NULL };
-		struct outcome o;
-
-		run(none, &o);
-		if (strstr(o.err, "FILE"))
-			memcpy(progs[k++], all[p], 512);
-	}
-	return k;
-}
 
 /*
  * Files that are not regular never end (a FIFO with no writer, /dev/zero)
@@ -1168,72 +1144,56 @@ static size_t file_tools(char progs[][512])
  * that says its size is 0 may be read, or refused, but never summed as
  * empty.
  */
-static void tools_refuse_files_that_are_not_files(void **state)
+static void tools_refuse_files_that_are_not_files(const char *prog)
 {
-	char progs[MAX_PROGRAMS][512], dir[64], fifo[128], out[128];
-	size_t n = file_tools(progs);
+	char dir[64], fifo[128], out[128], text[64] = "";
+	char *argv[] = { (char *)prog, "/proc/self/maps", NULL };
+	const struct streams to_file = { .out = out };
+	struct outcome o;
+	int fd;
 
-	(void)state;
+	if (!is_file_tool(prog))
+		return;
 	scratch_make(dir);
 	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
 	snprintf(out, sizeof(out), "%s/out", dir);
 	assert_int_equal(mkfifo(fifo, 0600), 0);
-	for (size_t p = 0; p < n; p++) {
-		char *argv[] = { progs[p], "/proc/self/maps", NULL };
-		const struct streams to_file = { .out = out };
-		struct outcome o;
-		char text[64] = "";
-		int fd;
-
-		expect_file_refused(progs[p], fifo, "a FIFO", 0);
-		expect_file_refused(progs[p], "/dev/zero", "endless", 0);
-		expect_file_refused(progs[p], "/dev/null", "a device", 0);
-		run_with(argv, &to_file, &o);
-		fd = open(out, O_RDONLY);
-		assert_true(fd >= 0);
-		assert_true(read(fd, text, sizeof(text) - 1) >= 0);
-		close(fd);
-		if (!o.exited || (o.status == 0 &&
-				  strcmp(text, "0000000000000000\n") == 0) ||
-		    (o.status != 0 && (o.status != 1 || count_lines(o.err) != 1)))
-			fail_msg("%s /proc/self/maps: status %d signal %d, "
-				 "printed %s:\n%s", progs[p], o.status, o.signal,
-				 text, o.err);
-	}
+	expect_file_refused(prog, fifo, "a FIFO", 0);
+	expect_file_refused(prog, "/dev/zero", "endless", 0);
+	expect_file_refused(prog, "/dev/null", "a device", 0);
+	run_with(argv, &to_file, &o);
+	fd = open(out, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_true(read(fd, text, sizeof(text) - 1) >= 0);
+	close(fd);
+	if (!o.exited ||
+	    (o.status == 0 && strcmp(text, "0000000000000000\n") == 0) ||
+	    (o.status != 0 && (o.status != 1 || count_lines(o.err) != 1)))
+		fail_msg("%s /proc/self/maps: status %d signal %d, printed "
+			 "%s:\n%s", prog, o.status, o.signal, text, o.err);
 	scratch_remove(dir);
-	cases_per_tool += 4;
 }
 
 /* A tool that prints something must fail when it cannot (exit 1). */
-static void tools_fail_when_stdout_is_full_or_closed(void **state)
+static void tools_fail_when_stdout_is_full_or_closed(const char *prog)
 {
-	char progs[MAX_PROGRAMS][512], dir[64], file[128], out[128];
-	size_t n = file_tools(progs);
-	const struct streams full = { .out = "/dev/full" }, closed = {
-		.close_out = 1 }, to_file = { .out = out };
+	char dir[64], file[128], out[128];
+	char *argv[] = { (char *)prog, file, NULL };
+	const struct streams to_file = { .out = out };
+	struct outcome o;
 	struct stat st;
 
-	(void)state;
+	if (!is_file_tool(prog))
+		return;
 	scratch_make(dir);
 	snprintf(file, sizeof(file), "%s/data", dir);
 	snprintf(out, sizeof(out), "%s/out", dir);
 	fd_write_file(file, "sixteen bytes...");
-	for (size_t p = 0; p < n; p++) {
-		char *argv[] = { progs[p], file, NULL };
-		struct outcome o;
-
-		run_with(argv, &to_file, &o);
-		assert_int_equal(stat(out, &st), 0);
-		if (o.status != 0 || st.st_size == 0)
-			continue;	/* prints nothing: nothing to lose */
-		run_with(argv, &full, &o);
-		expect_failure_naming(progs[p], "> /dev/full", &o,
-				      "standard output");
-		run_with(argv, &closed, &o);
-		expect_failure_naming(progs[p], ">&-", &o, "standard output");
-	}
+	run_with(argv, &to_file, &o);
+	assert_int_equal(stat(out, &st), 0);
+	if (o.status == 0 && st.st_size > 0)	/* else nothing to lose */
+		expect_stdout_failures(argv);
 	scratch_remove(dir);
-	cases_per_tool += 2;
 }
 
 /* Does /proc/PID/maps show a mapping of path? */
@@ -1304,29 +1264,48 @@ static void sum_mmap_survives_a_file_truncated_under_it(void **state)
  * closed, for the lesson and for --trap, it exits 1 (at its next step, not
  * after the whole lesson) with a last line naming standard output.
  */
-static void lessons_fail_when_stdout_is_full_or_closed(void **state)
+static void lessons_fail_when_stdout_is_full_or_closed(const char *prog)
 {
-	char progs[MAX_PROGRAMS][512];
-	size_t n = find_programs(BUILD_DIR "/lessons", 1, progs);
-	const struct streams full = { .out = "/dev/full" }, closed = {
-		.close_out = 1 };
+	static const struct streams full = { .out = "/dev/full" };
+	char *lesson[] = { (char *)prog, NULL };
+	char *trap[] = { (char *)prog, "--trap", NULL };
+	struct outcome o;
 
-	(void)state;
-	for (size_t p = 0; p < n; p++) {
-		char *lesson[] = { progs[p], NULL };
-		char *trap[] = { progs[p], "--trap", NULL };
-		struct outcome o;
+	expect_stdout_failures(lesson);
+	run_with(trap, &full, &o);
+	if (o.exited && o.status == 0)
+		fail_msg("%s --trap > /dev/full: exit 0", prog);
+}
 
-		run_with(lesson, &full, &o);
-		expect_failure_naming(progs[p], "> /dev/full", &o,
-				      "standard output");
-		run_with(lesson, &closed, &o);
-		expect_failure_naming(progs[p], ">&-", &o, "standard output");
-		run_with(trap, &full, &o);
-		if (o.exited && o.status == 0)
-			fail_msg("%s --trap > /dev/full: exit 0", progs[p]);
-	}
-	cases_per_lesson += 3;
+/*
+ * Start the demo prog (in a process group of its own when s says so) and
+ * send it sig after delay microseconds (to its whole group, if it has
+ * one). It must die of the signal, or have finished, and leave nothing in
+ * its TMPDIR; how it ended, into o.
+ */
+static void interrupt_lesson(const char *prog, const struct streams *s,
+			     int sig, useconds_t delay, struct outcome *o)
+{
+	char tmpdir[64], left[512];
+	char *argv[] = { (char *)prog, NULL };
+	int errfd;
+	pid_t pid;
+
+	memset(o, 0, sizeof(*o));
+	scratch_make(tmpdir);
+	pid = start_with(argv, tmpdir, &errfd, s);
+	usleep(delay);
+	kill(s->own_group ? -pid : pid, sig);
+	finish(pid, errfd, o);
+	if (!(o->exited && o->status == 0) && o->signal != sig)
+		fail_msg("%s, sent signal %d after %u ms: status %d signal "
+			 "%d:\n%s", prog, sig, (unsigned)(delay / 1000),
+			 o->status, o->signal, o->err);
+	if (s->own_group)
+		usleep(50000);	/* the group's other members end too */
+	if (scratch_list(tmpdir, left, sizeof(left)) > 0)
+		fail_msg("%s, sent signal %d, left: %s", prog, sig, left);
+	scratch_remove(tmpdir);
 }
 
 /*
@@ -1334,36 +1313,15 @@ static void lessons_fail_when_stdout_is_full_or_closed(void **state)
  * the signal, or had already finished, and leaves nothing in its TMPDIR
  * (lesson 04's test files live there, in the harness's clean-up registry).
  */
-static void interrupted_lessons_leave_nothing_behind(void **state)
+static const int lesson_signals[] = { SIGHUP, SIGTERM, SIGUSR1 };
+
+static void interrupted_lessons_leave_nothing_behind(const char *prog)
 {
-	static const int sigs[] = { SIGHUP, SIGTERM, SIGUSR1 };
-	char progs[MAX_PROGRAMS][512];
-	size_t n = find_programs(BUILD_DIR "/lessons", 1, progs);
+	static const struct streams plain = { 0 };
+	struct outcome o;
 
-	(void)state;
-	for (size_t p = 0; p < n; p++) {
-		for (size_t i = 0; i < ARRAY_SIZE(sigs); i++) {
-			char tmpdir[64], left[512];
-			char *argv[] = { progs[p], NULL };
-			struct outcome o = { 0 };
-			int errfd;
-			pid_t pid;
-
-			scratch_make(tmpdir);
-			pid = start(argv, tmpdir, &errfd);
-			usleep(100000);
-			kill(pid, sigs[i]);
-			finish(pid, errfd, &o);
-			if (!(o.exited && o.status == 0) && o.signal != sigs[i])
-				fail_msg("%s, sent signal %d: status %d signal %d:\n%s",
-					 progs[p], sigs[i], o.status, o.signal, o.err);
-			if (scratch_list(tmpdir, left, sizeof(left)) > 0)
-				fail_msg("%s, sent signal %d, left: %s", progs[p],
-					 sigs[i], left);
-			scratch_remove(tmpdir);
-		}
-	}
-	cases_per_lesson += ARRAY_SIZE(sigs);
+	for (size_t i = 0; i < ARRAY_SIZE(lesson_signals); i++)
+		interrupt_lesson(prog, &plain, lesson_signals[i], 100000, &o);
 }
 
 /*
@@ -1372,102 +1330,52 @@ static void interrupted_lessons_leave_nothing_behind(void **state)
  * ends quietly: the demo by the signal (or it had finished), nothing left
  * behind, and no Python traceback.
  */
-static void ctrl_c_ends_a_lesson_quietly(void **state)
+static void ctrl_c_ends_a_lesson_quietly(const char *prog)
 {
-	char progs[MAX_PROGRAMS][512];
-	size_t n = find_programs(BUILD_DIR "/lessons", 1, progs);
-	const struct streams group = { .own_group = 1 };
+	static const struct streams group = { .own_group = 1 };
 
-	(void)state;
-	for (size_t p = 0; p < n; p++) {
-		for (int delay = 1; delay <= 3; delay++) {
-			char tmpdir[64], left[512];
-			char *argv[] = { progs[p], NULL };
-			struct outcome o = { 0 };
-			int errfd;
-			pid_t pid;
+	for (int delay = 1; delay <= 3; delay++) {
+		struct outcome o;
 
-			scratch_make(tmpdir);
-			pid = start_with(argv, tmpdir, &errfd, &group);
-			usleep((useconds_t)delay * 80000);
-			kill(-pid, SIGINT);
-			finish(pid, errfd, &o);
-			if ((!(o.exited && o.status == 0) && o.signal != SIGINT) ||
-			    strstr(o.err, "Traceback"))
-				fail_msg("%s, Ctrl-C after %d ms: status %d signal "
-					 "%d:\n%s", progs[p], delay * 80, o.status,
-					 o.signal, o.err);
-			usleep(50000);	/* the group's other members end too */
-			if (scratch_list(tmpdir, left, sizeof(left)) > 0)
-				fail_msg("%s, Ctrl-C, left: %s", progs[p], left);
-			scratch_remove(tmpdir);
-		}
+		interrupt_lesson(prog, &group, SIGINT,
+				 (useconds_t)delay * 80000, &o);
+		if (strstr(o.err, "Traceback"))
+			fail_msg("%s, Ctrl-C after %d ms: a traceback:\n%s",
+				 prog, delay * 80, o.err);
 	}
-	cases_per_lesson += 3;
 }
 
 /* --- Lesson programs ------------------------------------------------------ */
 
-static void lessons_refuse_bad_arguments(void **state)
+static const char *const bad_lesson_arguments[][3] = {
+	{ "--bogus" }, { "x" }, { "-" }, { "" }, { "--trap=1" },
+	{ "--help=1" }, { "--TRAP" }, { "trap" }, { "-h" }, { "--tra" },
+	{ "--trap", "x" }, { "--trap", "" }, { "\xff" }, { "--\xc3\x28" },
+};
+
+static void lessons_refuse_bad_arguments(const char *prog)
 {
-	static const char *const bad[][2] = {
-		{ "--bogus" }, { "x" }, { "-" }, { "" }, { "--trap=1" },
-		{ "--help=1" }, { "--TRAP" }, { "trap" }, { "-h" }, { "--tra" },
-		{ "--trap", "x" }, { "--trap", "" }, { "\xff" }, { "--\xc3\x28" },
-	};
-	char progs[MAX_PROGRAMS][512];
-	size_t n = find_programs(BUILD_DIR "/lessons", 1, progs);
-
-	(void)state;
-	assert_true(n >= 1);
-	for (size_t p = 0; p < n; p++) {
-		for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
-			char *argv[] = { progs[p], (char *)bad[i][0],
-					 (char *)bad[i][1], NULL };
-
-			expect_usage_error(progs[p], argv);
-		}
-	}
-	cases_per_lesson += ARRAY_SIZE(bad);
+	expect_usage_errors(prog, bad_lesson_arguments,
+			    ARRAY_SIZE(bad_lesson_arguments));
 }
 
 /* The plain build does not run undefined behaviour: it points to trap-NN. */
-static void lessons_without_sanitizer_decline_the_trap(void **state)
+static void lessons_without_sanitizer_decline_the_trap(const char *prog)
 {
-	char progs[MAX_PROGRAMS][512];
-	size_t n = find_programs(BUILD_DIR "/lessons", 1, progs);
+	char *argv[] = { (char *)prog, "--trap", NULL };
+	struct outcome o;
 
-	(void)state;
-	for (size_t p = 0; p < n; p++) {
-		char *argv[] = { progs[p], "--trap", NULL };
-		struct outcome o;
-
-		run(argv, &o);
-		if (!o.exited || (o.status != 0 && !strstr(o.err, "AddressSanitizer")))
-			fail_msg("%s --trap: ended by signal %d or status %d:\n%s",
-				 progs[p], o.signal, o.status, o.err);
-	}
-	cases_per_lesson++;
+	run(argv, &o);
+	if (!o.exited || (o.status != 0 && !strstr(o.err, "AddressSanitizer")))
+		fail_msg("%s --trap: ended by signal %d or status %d:\n%s",
+			 prog, o.signal, o.status, o.err);
 }
 
 /* make predict-NN without a terminal (CI, a pipe): every demo's --predict
  * asks nothing, waits for nothing and ends with status 0. */
-static void lessons_predict_without_a_terminal(void **state)
+static void lessons_predict_without_a_terminal(const char *prog)
 {
-	char progs[MAX_PROGRAMS][512];
-	size_t n = find_programs(BUILD_DIR "/lessons", 1, progs);
-
-	(void)state;
-	for (size_t p = 0; p < n; p++) {
-		char *argv[] = { progs[p], "--predict", NULL };
-		struct outcome o;
-
-		run(argv, &o);
-		if (!o.exited || o.status != 0)
-			fail_msg("%s --predict: ended by signal %d or status %d:\n%s",
-				 progs[p], o.signal, o.status, o.err);
-	}
-	cases_per_lesson++;
+	expect_success(prog, "--predict");
 }
 
 /*
@@ -1530,37 +1438,49 @@ static int print_counts(void **state)
 
 int main(void)
 {
+	/* A test of one program's part, fn, on every program of kind. */
+#define EVERY(kind, fn, cases)                                         \
+	{ .name = #fn, .test_func = every_program,                       \
+	  .initial_state = &(struct check){ kind, fn, cases } }
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_benchmark_source_has_its_program),
-		cmocka_unit_test(benchmarks_refuse_bad_arguments),
-		cmocka_unit_test(benchmarks_refuse_sizes_beyond_memory),
+		EVERY(BENCHMARKS, benchmarks_refuse_bad_arguments,
+		      ARRAY_SIZE(bad_benchmark_arguments)),
+		EVERY(BENCHMARKS, benchmarks_refuse_sizes_beyond_memory, 1),
 		cmocka_unit_test(a_matrix_size_whose_bytes_wrap_is_refused),
-		cmocka_unit_test(interrupted_benchmarks_remove_their_temporary_csv),
-		cmocka_unit_test(tools_refuse_bad_arguments),
-		cmocka_unit_test(tools_report_bad_files),
-		cmocka_unit_test(benchmarks_report_an_unwritable_csv),
-		cmocka_unit_test(benchmarks_explain_themselves),
-		cmocka_unit_test(lessons_refuse_bad_arguments),
-		cmocka_unit_test(lessons_without_sanitizer_decline_the_trap),
-		cmocka_unit_test(lessons_predict_without_a_terminal),
+		EVERY(BENCHMARKS, interrupted_benchmarks_remove_their_temporary_csv,
+		      2),
+		EVERY(TOOLS, tools_refuse_bad_arguments,
+		      ARRAY_SIZE(bad_tool_arguments)),
+		EVERY(TOOLS, tools_report_bad_files, 5),
+		EVERY(BENCHMARKS, benchmarks_report_an_unwritable_csv, 1),
+		EVERY(BENCHMARKS, benchmarks_explain_themselves, 0),
+		EVERY(LESSONS, lessons_refuse_bad_arguments,
+		      ARRAY_SIZE(bad_lesson_arguments)),
+		EVERY(LESSONS, lessons_without_sanitizer_decline_the_trap, 1),
+		EVERY(LESSONS, lessons_predict_without_a_terminal, 1),
 		cmocka_unit_test(address_sanitizer_catches_each_trap),
-		cmocka_unit_test(every_ending_signal_removes_the_temporary_csv),
-		cmocka_unit_test(a_file_size_limit_is_one_line_and_exit_1),
-		cmocka_unit_test(no_descriptor_left_is_a_failure_not_a_zero),
-		cmocka_unit_test(benchmarks_fail_when_stdout_is_full_or_closed),
-		cmocka_unit_test(stderr_closed_keeps_the_csv_clean),
-		cmocka_unit_test(benchmarks_refuse_destinations_that_cannot_take_a_csv),
+		EVERY(BENCHMARKS, every_ending_signal_removes_the_temporary_csv,
+		      ARRAY_SIZE(ending_signals)),
+		EVERY(BENCHMARKS, a_file_size_limit_is_one_line_and_exit_1, 1),
+		EVERY(BENCHMARKS, no_descriptor_left_is_a_failure_not_a_zero, 1),
+		EVERY(BENCHMARKS, benchmarks_fail_when_stdout_is_full_or_closed, 2),
+		EVERY(BENCHMARKS, stderr_closed_keeps_the_csv_clean, 1),
+		EVERY(BENCHMARKS,
+		      benchmarks_refuse_destinations_that_cannot_take_a_csv, 4),
 		cmocka_unit_test(a_csv_goes_through_a_symbolic_link),
-		cmocka_unit_test(benchmarks_stop_at_a_broken_pipe),
+		EVERY(BENCHMARKS, benchmarks_stop_at_a_broken_pipe, 1),
 		cmocka_unit_test(sizes_too_small_to_measure_are_usage_errors),
 		cmocka_unit_test(what_sigkill_leaves_the_next_run_removes),
-		cmocka_unit_test(tools_refuse_files_that_are_not_files),
-		cmocka_unit_test(tools_fail_when_stdout_is_full_or_closed),
+		EVERY(TOOLS, tools_refuse_files_that_are_not_files, 4),
+		EVERY(TOOLS, tools_fail_when_stdout_is_full_or_closed, 2),
 		cmocka_unit_test(sum_mmap_survives_a_file_truncated_under_it),
-		cmocka_unit_test(lessons_fail_when_stdout_is_full_or_closed),
-		cmocka_unit_test(interrupted_lessons_leave_nothing_behind),
-		cmocka_unit_test(ctrl_c_ends_a_lesson_quietly),
+		EVERY(LESSONS, lessons_fail_when_stdout_is_full_or_closed, 3),
+		EVERY(LESSONS, interrupted_lessons_leave_nothing_behind,
+		      ARRAY_SIZE(lesson_signals)),
+		EVERY(LESSONS, ctrl_c_ends_a_lesson_quietly, 3),
 	};
+#undef EVERY
 
 	return cmocka_run_group_tests(tests, NULL, print_counts);
 }

@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "folder.h"
 #include "demo.h"
 #include "predictions.h"
 
@@ -145,33 +146,10 @@ static void the_factor_off_is_the_same_either_way(void **state)
 
 /* --- The predictions file ---------------------------------------------------- */
 
-struct folder {
-	char dir[64];
-	char file[128];
-};
-
-static int folder_make(void **state)
+/* The fixture: a fresh folder, and "predictions.csv" in it (folder.h). */
+static int predictions_folder(void **state)
 {
-	struct folder *f = test_malloc(sizeof(*f));
-
-	snprintf(f->dir, sizeof(f->dir), "/tmp/test_demo.XXXXXX");
-	if (!mkdtemp(f->dir)) {
-		test_free(f);
-		return -1;
-	}
-	snprintf(f->file, sizeof(f->file), "%s/predictions.csv", f->dir);
-	*state = f;
-	return 0;
-}
-
-static int folder_remove(void **state)
-{
-	struct folder *f = *state;
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	test_free(f);
-	return system(cmd) == 0 ? 0 : -1;
+	return folder_make(state, "test_demo", "predictions.csv");
 }
 
 static char *slurp(const char *path)
@@ -318,16 +296,16 @@ int main(void)
 		cmocka_unit_test(only_whole_rows_of_the_right_shape_are_valid),
 		cmocka_unit_test_setup_teardown(
 			the_first_guess_starts_the_file_with_its_header,
-			folder_make, folder_remove),
+			predictions_folder, folder_remove),
 		cmocka_unit_test_setup_teardown(
 			each_guess_at_a_question_is_the_next_attempt,
-			folder_make, folder_remove),
+			predictions_folder, folder_remove),
 		cmocka_unit_test_setup_teardown(
 			a_damaged_file_is_set_aside_never_over_an_earlier_one,
-			folder_make, folder_remove),
+			predictions_folder, folder_remove),
 		cmocka_unit_test_setup_teardown(
 			a_folder_that_cannot_be_made_fails_with_errno,
-			folder_make, folder_remove),
+			predictions_folder, folder_remove),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

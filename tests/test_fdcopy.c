@@ -37,8 +37,6 @@
 enum way { READ_WRITE, MMAP_WRITE, SENDFILE, SPLICE, RANGE, WAYS };
 enum dest { TO_FILE, TO_PIPE, TO_SOCKET, DESTS };
 
-static const char *const way_names[] = { "read-write", "mmap-write", "sendfile",
-					 "splice", "copy_file_range" };
 static const char *const dest_names[] = { "file", "pipe", "socket" };
 
 static char dir[64], src[96], dst[96];
@@ -78,33 +76,45 @@ static int remove_files(void **state)
 	return 0;
 }
 
-/* Copy len bytes of an open source to out with one way. */
-static ssize_t copy_with(enum way w, int in, int out, size_t len, int to_pipe,
-			 struct fdcopy_count *c)
+/* read-write, with a buffer of BUF. */
+static ssize_t read_write(int in, int out, size_t len, struct fdcopy_count *c)
 {
 	static unsigned char buf[BUF];
+
+	return fdcopy_read_write(in, out, len, buf, sizeof(buf), c);
+}
+
+/* splice: straight into a pipe; to anything else through a pipe of its own. */
+static ssize_t splice_anywhere(int in, int out, size_t len,
+			       struct fdcopy_count *c)
+{
 	int p[2] = { -1, -1 };
+	struct stat st;
 	size_t got;
 	ssize_t n;
 
-	switch (w) {
-	case READ_WRITE:
-		return fdcopy_read_write(in, out, len, buf, sizeof(buf), c);
-	case MMAP_WRITE:
-		return fdcopy_mmap_write(in, out, len, c);
-	case SENDFILE:
-		return fdcopy_sendfile(in, out, len, c);
-	case RANGE:
-		return fdcopy_range(in, out, len, c);
-	default:
-		if (to_pipe)
-			return fdcopy_splice(in, out, len, NULL, c);
-		assert_int_equal(fdcopy_pipe_open(p, 0, &got), 0);
-		n = fdcopy_splice(in, out, len, p, c);
-		fdcopy_pipe_close(p);
-		return n;
-	}
+	assert_int_equal(fstat(out, &st), 0);
+	if (S_ISFIFO(st.st_mode))
+		return fdcopy_splice(in, out, len, NULL, c);
+	assert_int_equal(fdcopy_pipe_open(p, 0, &got), 0);
+	n = fdcopy_splice(in, out, len, p, c);
+	fdcopy_pipe_close(p);
+	return n;
 }
+
+/* The five ways, each called the same way, and how often each byte crosses
+ * into user space. */
+static const struct copy_way {
+	const char *name;
+	ssize_t (*copy)(int in, int out, size_t len, struct fdcopy_count *c);
+	size_t crossings;
+} ways[WAYS] = {
+	[READ_WRITE] = { "read-write", read_write, 2 },
+	[MMAP_WRITE] = { "mmap-write", fdcopy_mmap_write, 1 },
+	[SENDFILE] = { "sendfile", fdcopy_sendfile, 0 },
+	[SPLICE] = { "splice", splice_anywhere, 0 },
+	[RANGE] = { "copy_file_range", fdcopy_range, 0 },
+};
 
 /* Copy the source with way w to dest d; check what arrived. */
 static void deliver(enum way w, enum dest d, struct fdcopy_count *c)
@@ -127,9 +137,9 @@ static void deliver(enum way w, enum dest d, struct fdcopy_count *c)
 		close(ends[0]);
 		out = ends[1];
 	}
-	n = copy_with(w, in, out, SIZE, d == TO_PIPE, c);
+	n = ways[w].copy(in, out, SIZE, c);
 	if (n != (ssize_t)SIZE)
-		fail_msg("%s to a %s: copied %zd of %zu bytes (%s)", way_names[w],
+		fail_msg("%s to a %s: copied %zd of %zu bytes (%s)", ways[w].name,
 			 dest_names[d], n, SIZE, n < 0 ? strerror(errno) : "");
 	if (d == TO_FILE) {
 		unsigned char *buf = test_malloc(MIB);
@@ -149,7 +159,7 @@ static void deliver(enum way w, enum dest d, struct fdcopy_count *c)
 	close(in);
 	if (r.bytes != SIZE || r.sum != src_sum)
 		fail_msg("%s to a %s: %zu bytes arrived, checksum %#llx; want %zu, "
-			 "%#llx", way_names[w], dest_names[d], r.bytes,
+			 "%#llx", ways[w].name, dest_names[d], r.bytes,
 			 (unsigned long long)r.sum, SIZE, (unsigned long long)src_sum);
 }
 
@@ -170,16 +180,14 @@ static void every_way_delivers_the_same_bytes_everywhere(void **state)
  * kernel's ways never. */
 static void bytes_through_user_space_are_counted(void **state)
 {
-	static const size_t crossings[] = { 2, 1, 0, 0, 0 };
-
 	(void)state;
 	for (int w = 0; w < WAYS; w++) {
 		struct fdcopy_count c = { 0 };
 
 		deliver(w, TO_FILE, &c);
-		if (c.user_bytes != crossings[w] * SIZE)
+		if (c.user_bytes != ways[w].crossings * SIZE)
 			fail_msg("%s: %zu bytes through user space, want %zu",
-				 way_names[w], c.user_bytes, crossings[w] * SIZE);
+				 ways[w].name, c.user_bytes, ways[w].crossings * SIZE);
 		assert_true(c.calls >= 1);
 	}
 }
@@ -212,12 +220,12 @@ static void a_short_source_ends_the_copy(void **state)
 			close(out);
 			continue;	/* it maps len bytes: asked for no more than the file */
 		}
-		n = copy_with(w, in, out, 4 * SIZE, 0, &c);
+		n = ways[w].copy(in, out, 4 * SIZE, &c);
 		close(in);
 		close(out);
 		if (n != (ssize_t)SIZE)
 			fail_msg("%s asked for 4x the file: copied %zd, want %zu",
-				 way_names[w], n, SIZE);
+				 ways[w].name, n, SIZE);
 	}
 }
 

@@ -21,16 +21,23 @@
 #include "checksum.h"
 #include "fileio.h"
 
+/* A socket pair whose sv[0] returns one of the n parts per read(2). */
+static void socket_of_parts(int sv[2], const char *const parts[], size_t n)
+{
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(write(sv[1], parts[i], strlen(parts[i])),
+				 (ssize_t)strlen(parts[i]));
+}
+
 static void read_full_fills_the_buffer_across_short_reads(void **state)
 {
+	static const char *const parts[] = { "pages ", "200 to ", "250" };
 	char buf[256];
 	int sv[2];
 
 	(void)state;
-	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
-	assert_int_equal(write(sv[1], "pages ", 6), 6);
-	assert_int_equal(write(sv[1], "200 to ", 7), 7);
-	assert_int_equal(write(sv[1], "250", 3), 3);
+	socket_of_parts(sv, parts, 3);
 	assert_int_equal(fileio_read_full(sv[0], buf, 16), 16);
 	assert_memory_equal(buf, "pages 200 to 250", 16);
 	close(sv[0]);
@@ -39,12 +46,12 @@ static void read_full_fills_the_buffer_across_short_reads(void **state)
 
 static void read_full_stops_at_the_end_of_the_file(void **state)
 {
+	static const char *const parts[] = { "short" };
 	char buf[64];
 	int sv[2];
 
 	(void)state;
-	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
-	assert_int_equal(write(sv[1], "short", 5), 5);
+	socket_of_parts(sv, parts, 1);
 	shutdown(sv[1], SHUT_WR);
 	assert_int_equal(fileio_read_full(sv[0], buf, sizeof(buf)), 5);
 	assert_int_equal(fileio_read_full(sv[0], buf, sizeof(buf)), 0);

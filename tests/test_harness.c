@@ -16,22 +16,37 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "folder.h"
 #include "harness.h"
 #include "measure.h"
 
 #define SCHEMA BENCH_CSV_HEADER "\n"
 
+/* The statistics of the n samples x (bench_stats may reorder them). */
+static struct bench_stats stats_of(double *x, size_t n)
+{
+	struct bench_stats st;
+
+	bench_stats(x, n, &st);
+	return st;
+}
+
+static void expect_quartiles(struct bench_stats st, double p25, double median,
+			     double p75)
+{
+	assert_float_equal(st.p25, p25, 1e-12);
+	assert_float_equal(st.median, median, 1e-12);
+	assert_float_equal(st.p75, p75, 1e-12);
+}
+
 static void quartiles_interpolate_between_samples(void **state)
 {
 	double x[] = { 9, 1, 5, 3, 7 };
-	struct bench_stats st;
+	struct bench_stats st = stats_of(x, 5);
 
 	(void)state;
-	bench_stats(x, 5, &st);
+	expect_quartiles(st, 3, 5, 7);
 	assert_float_equal(st.min, 1, 1e-12);
-	assert_float_equal(st.p25, 3, 1e-12);
-	assert_float_equal(st.median, 5, 1e-12);
-	assert_float_equal(st.p75, 7, 1e-12);
 	assert_float_equal(st.max, 9, 1e-12);
 	assert_float_equal(st.mean, 5, 1e-12);
 	/* sample standard deviation sqrt(10) over the mean 5 */
@@ -41,23 +56,18 @@ static void quartiles_interpolate_between_samples(void **state)
 static void an_even_count_takes_the_middle_pair(void **state)
 {
 	double x[] = { 4, 1, 3, 2 };
-	struct bench_stats st;
 
 	(void)state;
-	bench_stats(x, 4, &st);
-	assert_float_equal(st.median, 2.5, 1e-12);
-	assert_float_equal(st.p25, 1.75, 1e-12);
-	assert_float_equal(st.p75, 3.25, 1e-12);
+	expect_quartiles(stats_of(x, 4), 1.75, 2.5, 3.25);
 }
 
 static void one_sample_has_no_spread(void **state)
 {
 	double x[] = { 42 };
-	struct bench_stats st;
+	struct bench_stats st = stats_of(x, 1);
 
 	(void)state;
-	bench_stats(x, 1, &st);
-	assert_float_equal(st.median, 42, 1e-12);
+	expect_quartiles(st, 42, 42, 42);
 	assert_float_equal(st.cv, 0, 1e-12);
 }
 
@@ -133,6 +143,24 @@ static char *slurp(const char *path)
 	return text;
 }
 
+/* The fixture of the CSV tests: a fresh folder, "out.csv" in it (folder.h). */
+static int csv_folder(void **state)
+{
+	return folder_make(state, "harness-test", "out.csv");
+}
+
+/* Close run: its CSV's text, and nothing else left in the folder. */
+static const char *close_and_read(struct bench_run *run, const struct folder *f)
+{
+	const char *text;
+
+	assert_int_equal(bench_close(run), 0);
+	text = slurp(f->file);
+	assert_non_null(text);
+	assert_int_equal(folder_entries(f), 1);	/* no temporary file left */
+	return text;
+}
+
 static void variants_are_interleaved_after_one_warm_up(void **state)
 {
 	struct fake a = { .tag = 'a' }, b = { .tag = 'b' };
@@ -196,30 +224,21 @@ static void disagreeing_checksums_fail_the_measurement(void **state)
 
 static void the_csv_appears_whole_only_when_closed(void **state)
 {
-	char dir[] = "/tmp/harness-test-XXXXXX", path[64];
+	struct folder *f = *state;
 	struct fake a = { .tag = 'a', .checksum = 7 };
 	struct bench_variant v[] = {
 		{ .name = "view", .run = fake_run, .ctx = &a, .reads_data = 1,
 		  .bytes_per_op = 4096 },
 	};
-	struct bench_config cfg;
-	struct bench_run *run;
+	struct bench_config cfg = quick_config(f->file);
+	struct bench_run *run = bench_open(&cfg, 1);
 	const char *text;
 
-	(void)state;
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/out.csv", dir);
-	cfg = quick_config(path);
-	run = bench_open(&cfg, 1);
 	assert_int_equal(bench_measure(run, 4096, "k=2;stride=64", v, 1, NULL), 0);
-	assert_null(slurp(path));		/* not there until closed */
-	assert_int_equal(bench_close(run), 0);
-	text = slurp(path);
-	assert_non_null(text);
+	assert_null(slurp(f->file));		/* not there until closed */
+	text = close_and_read(run, f);
 	assert_memory_equal(text, SCHEMA, strlen(SCHEMA));
 	assert_non_null(strstr(text, "\n99-test,view,4096,k=2;stride=64,11,"));
-	assert_int_equal(unlink(path), 0);
-	assert_int_equal(rmdir(dir), 0);	/* no temporary file left */
 }
 
 static size_t peer_needed(void *ctx)
@@ -247,41 +266,27 @@ static void memory_another_process_needed_is_added(void **state)
 
 static void a_result_measured_elsewhere_is_written_in_the_schema(void **state)
 {
-	char dir[] = "/tmp/harness-test-XXXXXX", path[64];
+	struct folder *f = *state;
 	struct bench_result r = { .variant = "pingpong-pipe", .size = 64,
 				  .samples = 1001, .iters = 1, .median_ns = 4700 };
-	struct bench_config cfg;
-	struct bench_run *run;
+	struct bench_config cfg = quick_config(f->file);
+	struct bench_run *run = bench_open(&cfg, 1);
 	const char *text;
 
-	(void)state;
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/out.csv", dir);
-	cfg = quick_config(path);
-	run = bench_open(&cfg, 1);
 	assert_int_equal(bench_write_result(run, "p99_ns=6490", &r), 0);
-	assert_int_equal(bench_close(run), 0);
-	text = slurp(path);
-	assert_non_null(text);
+	text = close_and_read(run, f);
 	assert_non_null(strstr(text, "\n99-test,pingpong-pipe,64,p99_ns=6490,1001,1,"));
-	assert_int_equal(unlink(path), 0);
-	assert_int_equal(rmdir(dir), 0);
 }
 
 static void an_abandoned_run_leaves_no_file(void **state)
 {
-	char dir[] = "/tmp/harness-test-XXXXXX", path[64];
-	struct bench_config cfg;
-	struct bench_run *run;
+	struct folder *f = *state;
+	struct bench_config cfg = quick_config(f->file);
+	struct bench_run *run = bench_open(&cfg, 1);
 
-	(void)state;
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/out.csv", dir);
-	cfg = quick_config(path);
-	run = bench_open(&cfg, 1);
 	assert_non_null(run);
 	bench_abandon(run);
-	assert_int_equal(rmdir(dir), 0);	/* empty: nothing left */
+	assert_int_equal(folder_entries(f), 0);	/* empty: nothing left */
 }
 
 static void a_comma_in_param_is_a_caller_error(void **state)
@@ -337,10 +342,13 @@ int main(void)
 		cmocka_unit_test(variants_are_interleaved_after_one_warm_up),
 		cmocka_unit_test(setup_memory_is_measured_as_extra_bytes),
 		cmocka_unit_test(disagreeing_checksums_fail_the_measurement),
-		cmocka_unit_test(the_csv_appears_whole_only_when_closed),
+		cmocka_unit_test_setup_teardown(the_csv_appears_whole_only_when_closed,
+						csv_folder, folder_remove),
 		cmocka_unit_test(memory_another_process_needed_is_added),
-		cmocka_unit_test(a_result_measured_elsewhere_is_written_in_the_schema),
-		cmocka_unit_test(an_abandoned_run_leaves_no_file),
+		cmocka_unit_test_setup_teardown(a_result_measured_elsewhere_is_written_in_the_schema,
+						csv_folder, folder_remove),
+		cmocka_unit_test_setup_teardown(an_abandoned_run_leaves_no_file,
+						csv_folder, folder_remove),
 		cmocka_unit_test(a_comma_in_param_is_a_caller_error),
 		cmocka_unit_test(alloc_refuses_more_than_the_machine_has),
 		cmocka_unit_test(a_sweep_beyond_memory_or_disk_is_refused),

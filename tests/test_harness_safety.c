@@ -282,13 +282,44 @@ static int in_child(void (*body)(const char *), const char *arg)
 	return status;
 }
 
+/*
+ * Run body in a child on the path of a scratch file "temp"; how it ended,
+ * and in *left whether the file was still there after it.
+ */
+static int in_child_on_temp(void (*body)(const char *), int *left)
+{
+	struct scratch s = { 0 };
+	int status;
+
+	scratch_make(&s);
+	status = in_child(body, scratch_path(&s, "temp"));
+	*left = access(s.path, F_OK) == 0;
+	scratch_remove(&s);
+	return status;
+}
+
+/* body, in a child on "temp", exits with code, and the file is gone. */
+static void expect_exit_and_no_temp(void (*body)(const char *), int code)
+{
+	int left, status = in_child_on_temp(body, &left);
+
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == code);
+	assert_false(left);
+}
+
+/* In a child: a file at path holding text, in the clean-up registry. */
+static void write_registered(const char *path, const char *text)
+{
+	write_text(path, text, 0600);
+	if (bench_cleanup_file(path) < 0)
+		_exit(3);
+}
+
 static int last_signal;
 
 static void register_then_raise(const char *path)
 {
-	write_text(path, "temp\n", 0600);
-	if (bench_cleanup_file(path) < 0)
-		_exit(3);
+	write_registered(path, "temp\n");
 	raise(last_signal);
 	_exit(4);			/* the signal did not end it */
 }
@@ -298,67 +329,46 @@ static void every_ending_signal_removes_what_was_registered(void **state)
 	static const int sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGALRM,
 				    SIGTERM, SIGUSR1, SIGUSR2, SIGXCPU,
 				    SIGVTALRM, SIGPROF };
-	struct scratch s = { 0 };
 
 	(void)state;
-	scratch_make(&s);
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
-		int status;
+		int status, left;
 
 		last_signal = sigs[i];
-		status = in_child(register_then_raise, scratch_path(&s, "temp"));
+		status = in_child_on_temp(register_then_raise, &left);
 		if (!WIFSIGNALED(status) || WTERMSIG(status) != sigs[i])
 			fail_msg("signal %d: want death by it, got status %#x",
 				 sigs[i], status);
-		if (access(s.path, F_OK) == 0)
+		if (left)
 			fail_msg("signal %d left the registered file", sigs[i]);
 	}
-	scratch_remove(&s);
 }
 
 static void register_then_exit(const char *path)
 {
-	write_text(path, "temp\n", 0600);
-	if (bench_cleanup_file(path) < 0)
-		_exit(3);
+	write_registered(path, "temp\n");
 	exit(1);		/* as timed_copy.h does when malloc fails */
 }
 
 static void exit_removes_what_was_registered(void **state)
 {
-	struct scratch s = { 0 };
-	int status;
-
 	(void)state;
-	scratch_make(&s);
-	status = in_child(register_then_exit, scratch_path(&s, "temp"));
-	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 1);
-	assert_int_equal(access(s.path, F_OK), -1);
-	scratch_remove(&s);
+	expect_exit_and_no_temp(register_then_exit, 1);
 }
 
 /* nohup: a signal ignored when the program started stays ignored. */
 static void ignore_then_register(const char *path)
 {
 	signal(SIGHUP, SIG_IGN);
-	write_text(path, "temp\n", 0600);
-	if (bench_cleanup_file(path) < 0)
-		_exit(3);
+	write_registered(path, "temp\n");
 	raise(SIGHUP);
 	exit(5);		/* the undo runs at exit all the same */
 }
 
 static void an_ignored_signal_stays_ignored(void **state)
 {
-	struct scratch s = { 0 };
-	int status;
-
 	(void)state;
-	scratch_make(&s);
-	status = in_child(ignore_then_register, scratch_path(&s, "temp"));
-	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 5);
-	assert_int_equal(access(s.path, F_OK), -1);
-	scratch_remove(&s);
+	expect_exit_and_no_temp(ignore_then_register, 5);
 }
 
 /* A folder registered before its file: undone newest first, both go. */
@@ -370,9 +380,7 @@ static void folder_then_file(const char *dir)
 	if (mkdir(path, 0700) < 0 || bench_cleanup_folder(path) < 0)
 		_exit(3);
 	snprintf(path, sizeof(path), "%s/inner/file", dir);
-	write_text(path, "x\n", 0600);
-	if (bench_cleanup_file(path) < 0)
-		_exit(3);
+	write_registered(path, "x\n");
 	raise(SIGTERM);
 }
 
@@ -395,9 +403,7 @@ static void fork_a_child_that_exits(const char *path)
 	pid_t pid;
 	int status;
 
-	write_text(path, "parent's\n", 0600);
-	if (bench_cleanup_file(path) < 0)
-		_exit(3);
+	write_registered(path, "parent's\n");
 	pid = fork();
 	if (pid == 0)
 		exit(0);
@@ -407,15 +413,12 @@ static void fork_a_child_that_exits(const char *path)
 
 static void a_forked_child_leaves_its_parents_files(void **state)
 {
-	struct scratch s = { 0 };
-	int status;
+	int left, status = in_child_on_temp(fork_a_child_that_exits, &left);
 
 	(void)state;
-	scratch_make(&s);
-	status = in_child(fork_a_child_that_exits, scratch_path(&s, "temp"));
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
-	scratch_remove(&s);
+	assert_true(left);	/* _exit runs no clean-up */
 }
 
 /* Forget keeps the file; now removes it; both free the entry. */

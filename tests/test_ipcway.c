@@ -37,6 +37,31 @@ static int fill_message(void **state)
 static const enum ipcway_kind streams[] = { IPCWAY_PIPE, IPCWAY_SOCKET,
 					    IPCWAY_MEMFD, IPCWAY_RING };
 
+/* w streams the message the way kind does, to a consumer it started. */
+static void start_stream(struct ipcway *w, enum ipcway_kind kind)
+{
+	assert_int_equal(ipcway_start(w, kind, IPCWAY_STREAM, message, SIZE,
+				      SHMRING_CACHED), 0);
+}
+
+/*
+ * One batch sent the way kind does: the payload bytes the kernel copied in
+ * and out (each is copied), and whether the consumer needed a buffer as
+ * large as the message (buffered) or none of its own.
+ */
+static void expect_copies(enum ipcway_kind kind, uint64_t copied, int buffered)
+{
+	struct ipcway w;
+	uint64_t sum;
+
+	start_stream(&w, kind);
+	assert_int_equal(ipcway_send(&w, BATCH, &sum), 0);
+	assert_int_equal(w.copied_in, copied);
+	assert_int_equal(w.copied_out, copied);
+	assert_int_equal(w.consumer_extra >= SIZE, buffered);
+	assert_int_equal(ipcway_stop(&w), 0);
+}
+
 static void every_way_delivers_the_same_checksum(void **state)
 {
 	uint64_t expected = checksum_bytes(message, SIZE);
@@ -46,8 +71,7 @@ static void every_way_delivers_the_same_checksum(void **state)
 		struct ipcway w;
 		uint64_t sum = 0;
 
-		assert_int_equal(ipcway_start(&w, streams[k], IPCWAY_STREAM,
-					      message, SIZE, SHMRING_CACHED), 0);
+		start_stream(&w, streams[k]);
 		for (int batch = 0; batch < 3; batch++) {
 			assert_int_equal(ipcway_send(&w, BATCH, &sum), 0);
 			assert_int_equal(sum, expected);
@@ -60,35 +84,15 @@ static void every_way_delivers_the_same_checksum(void **state)
 static void pipe_and_socket_copy_every_byte_in_and_out(void **state)
 {
 	(void)state;
-	for (size_t k = 0; k < 2; k++) {
-		struct ipcway w;
-		uint64_t sum;
-
-		assert_int_equal(ipcway_start(&w, streams[k], IPCWAY_STREAM,
-					      message, SIZE, SHMRING_CACHED), 0);
-		assert_int_equal(ipcway_send(&w, BATCH, &sum), 0);
-		assert_int_equal(w.copied_in, (uint64_t)BATCH * SIZE);
-		assert_int_equal(w.copied_out, (uint64_t)BATCH * SIZE);
-		assert_true(w.consumer_extra >= SIZE);	/* its receive buffer */
-		assert_int_equal(ipcway_stop(&w), 0);
-	}
+	expect_copies(IPCWAY_PIPE, (uint64_t)BATCH * SIZE, 1);
+	expect_copies(IPCWAY_SOCKET, (uint64_t)BATCH * SIZE, 1);
 }
 
 static void memfd_and_ring_copy_no_payload_after_the_fill(void **state)
 {
 	(void)state;
-	for (size_t k = 2; k < 4; k++) {
-		struct ipcway w;
-		uint64_t sum;
-
-		assert_int_equal(ipcway_start(&w, streams[k], IPCWAY_STREAM,
-					      message, SIZE, SHMRING_CACHED), 0);
-		assert_int_equal(ipcway_send(&w, BATCH, &sum), 0);
-		assert_int_equal(w.copied_in, 0);
-		assert_int_equal(w.copied_out, 0);
-		assert_true(w.consumer_extra < SIZE);	/* no buffer of its own */
-		assert_int_equal(ipcway_stop(&w), 0);
-	}
+	expect_copies(IPCWAY_MEMFD, 0, 0);
+	expect_copies(IPCWAY_RING, 0, 0);
 }
 
 static void every_way_answers_a_ping_pong(void **state)
@@ -139,8 +143,7 @@ static void a_consumer_that_dies_is_epipe_for_every_way(void **state)
 		uint64_t sum;
 		int ret = 0;
 
-		assert_int_equal(ipcway_start(&w, streams[k], IPCWAY_STREAM,
-					      message, SIZE, SHMRING_CACHED), 0);
+		start_stream(&w, streams[k]);
 		kill(w.consumer.pid, SIGKILL);
 		errno = 0;
 		for (int i = 0; i < 3 && ret == 0; i++)

@@ -20,38 +20,16 @@
 #include <cmocka.h>
 
 #include "mappedfile.h"
+#include "folder.h"
 #include "procmaps.h"
 #include "measure.h"
 
 #define TEXT "pages 200 to 250, please"
 
-struct folder {
-	char dir[64];
-	char file[96];
-};
-
+/* The fixture: a fresh folder, and the file "report" in it (folder.h). */
 static int make_folder(void **state)
 {
-	struct folder *f = test_malloc(sizeof(*f));
-
-	snprintf(f->dir, sizeof(f->dir), "/tmp/test-mappedfile-XXXXXX");
-	if (!mkdtemp(f->dir)) {
-		test_free(f);
-		return -1;
-	}
-	snprintf(f->file, sizeof(f->file), "%s/report", f->dir);
-	*state = f;
-	return 0;
-}
-
-static int remove_folder(void **state)
-{
-	struct folder *f = *state;
-
-	unlink(f->file);
-	rmdir(f->dir);
-	test_free(f);
-	return 0;
+	return folder_make(state, "test-mappedfile", "report");
 }
 
 static void write_file(const char *path, const void *data, size_t len)
@@ -63,14 +41,34 @@ static void write_file(const char *path, const void *data, size_t len)
 	assert_int_equal(close(fd), 0);
 }
 
-/* The first len bytes of the file, read the ordinary way, into buf. */
-static void read_file(const char *path, char *buf, size_t len)
+/* The file, read the ordinary way, starts with want. */
+static void expect_file_starts_with(const char *path, const char *want)
 {
+	char buf[sizeof(TEXT)];
+	size_t len = strlen(want);
 	int fd = open(path, O_RDONLY);
 
-	assert_true(fd >= 0);
+	assert_true(fd >= 0 && len < sizeof(buf));
 	assert_int_equal(read(fd, buf, len), (ssize_t)len);
 	close(fd);
+	assert_memory_equal(buf, want, len);
+}
+
+/* f's file, holding TEXT, mapped as mode into mf. */
+static void map_text(struct folder *f, struct mappedfile *mf,
+		     enum mappedfile_mode mode)
+{
+	write_file(f->file, TEXT, strlen(TEXT));
+	assert_int_equal(mappedfile_open(mf, f->file, mode, 0), 0);
+}
+
+/* map_text, then "PAGES" written over the first word through the mapping. */
+static void map_and_write_pages(struct folder *f, struct mappedfile *mf,
+				enum mappedfile_mode mode)
+{
+	map_text(f, mf, mode);
+	memcpy(mappedfile_bytes(mf), "PAGES", 5);
+	assert_memory_equal(mf->data, "PAGES 200", 9);	/* this process sees it */
 }
 
 static void a_mapping_shows_the_file_without_copying(void **state)
@@ -79,9 +77,8 @@ static void a_mapping_shows_the_file_without_copying(void **state)
 	struct mappedfile mf;
 	struct byteview v;
 
-	write_file(f->file, TEXT, strlen(TEXT));
 	measure_reset_copied();
-	assert_int_equal(mappedfile_open(&mf, f->file, MAPPEDFILE_READ, 0), 0);
+	map_text(f, &mf, MAPPEDFILE_READ);
 	v = mappedfile_view(&mf);
 	assert_int_equal(v.len, strlen(TEXT));
 	assert_memory_equal(v.data, TEXT, strlen(TEXT));
@@ -103,41 +100,39 @@ static void an_empty_file_is_an_empty_view(void **state)
 	mappedfile_close(&mf);
 }
 
-static void a_missing_file_fails_with_enoent(void **state)
+/* Mapping path is refused with err, and mf is left empty. */
+static void expect_open_refused(const char *path, int err)
 {
-	struct folder *f = *state;
 	struct mappedfile mf;
 
 	errno = 0;
-	assert_int_equal(mappedfile_open(&mf, f->file, MAPPEDFILE_READ, 0), -1);
-	assert_int_equal(errno, ENOENT);
+	assert_int_equal(mappedfile_open(&mf, path, MAPPEDFILE_READ, 0), -1);
+	assert_int_equal(errno, err);
 	assert_null(mf.data);
 	assert_int_equal(mf.len, 0);
+}
+
+static void a_missing_file_fails_with_enoent(void **state)
+{
+	struct folder *f = *state;
+
+	expect_open_refused(f->file, ENOENT);
 }
 
 static void a_directory_fails_with_eisdir(void **state)
 {
 	struct folder *f = *state;
-	struct mappedfile mf;
 
-	errno = 0;
-	assert_int_equal(mappedfile_open(&mf, f->dir, MAPPEDFILE_READ, 0), -1);
-	assert_int_equal(errno, EISDIR);
-	assert_null(mf.data);
+	expect_open_refused(f->dir, EISDIR);
 }
 
 static void a_private_write_leaves_the_file_unchanged(void **state)
 {
 	struct folder *f = *state;
 	struct mappedfile mf;
-	char back[sizeof(TEXT) - 1];
 
-	write_file(f->file, TEXT, strlen(TEXT));
-	assert_int_equal(mappedfile_open(&mf, f->file, MAPPEDFILE_PRIVATE, 0), 0);
-	memcpy(mappedfile_bytes(&mf), "PAGES", 5);
-	assert_memory_equal(mf.data, "PAGES 200", 9);	/* this process sees it */
-	read_file(f->file, back, sizeof(back));
-	assert_memory_equal(back, TEXT, sizeof(back));	/* the file does not */
+	map_and_write_pages(f, &mf, MAPPEDFILE_PRIVATE);
+	expect_file_starts_with(f->file, TEXT);	/* the file does not see it */
 	mappedfile_close(&mf);
 }
 
@@ -145,54 +140,46 @@ static void a_shared_write_reaches_the_file(void **state)
 {
 	struct folder *f = *state;
 	struct mappedfile mf;
-	char back[sizeof(TEXT) - 1];
 
-	write_file(f->file, TEXT, strlen(TEXT));
-	assert_int_equal(mappedfile_open(&mf, f->file, MAPPEDFILE_SHARED, 0), 0);
-	memcpy(mappedfile_bytes(&mf), "PAGES", 5);
+	map_and_write_pages(f, &mf, MAPPEDFILE_SHARED);
 	assert_int_equal(mappedfile_sync(&mf), 0);
 	mappedfile_close(&mf);
-	read_file(f->file, back, sizeof(back));
-	assert_memory_equal(back, "PAGES 200", 9);
+	expect_file_starts_with(f->file, "PAGES 200");
 }
 
-/* Fork a child that writes "CHILD" through its copy of the mapping, and wait. */
-static void child_writes(struct mappedfile *mf)
+/*
+ * Map TEXT as mode, fork a child that writes "CHILD" through its copy of
+ * the mapping, wait for it; then this process must see want.
+ */
+static void expect_after_a_child_writes(struct folder *f,
+					enum mappedfile_mode mode,
+					const char *want)
 {
+	struct mappedfile mf;
 	int status;
-	pid_t child = fork();
+	pid_t child;
 
+	map_text(f, &mf, mode);
+	child = fork();
 	assert_true(child >= 0);
 	if (child == 0) {
-		memcpy(mf->data, "CHILD", 5);
+		memcpy(mf.data, "CHILD", 5);
 		_exit(0);
 	}
 	assert_int_equal(waitpid(child, &status, 0), child);
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_memory_equal(mf.data, want, 9);
+	mappedfile_close(&mf);
 }
 
 static void a_shared_write_reaches_another_process(void **state)
 {
-	struct folder *f = *state;
-	struct mappedfile mf;
-
-	write_file(f->file, TEXT, strlen(TEXT));
-	assert_int_equal(mappedfile_open(&mf, f->file, MAPPEDFILE_SHARED, 0), 0);
-	child_writes(&mf);
-	assert_memory_equal(mf.data, "CHILD 200", 9);
-	mappedfile_close(&mf);
+	expect_after_a_child_writes(*state, MAPPEDFILE_SHARED, "CHILD 200");
 }
 
 static void a_private_write_stays_in_its_process(void **state)
 {
-	struct folder *f = *state;
-	struct mappedfile mf;
-
-	write_file(f->file, TEXT, strlen(TEXT));
-	assert_int_equal(mappedfile_open(&mf, f->file, MAPPEDFILE_PRIVATE, 0), 0);
-	child_writes(&mf);
-	assert_memory_equal(mf.data, TEXT, 9);
-	mappedfile_close(&mf);
+	expect_after_a_child_writes(*state, MAPPEDFILE_PRIVATE, TEXT);
 }
 
 static void close_releases_the_mapping_and_the_descriptor(void **state)
@@ -201,10 +188,9 @@ static void close_releases_the_mapping_and_the_descriptor(void **state)
 	struct mappedfile mf;
 	int next_fd;
 
-	write_file(f->file, TEXT, strlen(TEXT));
 	next_fd = dup(0);
 	close(next_fd);
-	assert_int_equal(mappedfile_open(&mf, f->file, MAPPEDFILE_READ, 0), 0);
+	map_text(f, &mf, MAPPEDFILE_READ);
 	assert_int_equal(mappings_of(f->file), 1);
 	assert_int_equal(dup(0), next_fd);	/* no descriptor held open */
 	close(next_fd);
@@ -237,15 +223,14 @@ static void writing_through_a_read_mapping_is_a_caller_error(void **state)
 	struct folder *f = *state;
 	struct mappedfile mf;
 
-	write_file(f->file, TEXT, strlen(TEXT));
-	assert_int_equal(mappedfile_open(&mf, f->file, MAPPEDFILE_READ, 0), 0);
+	map_text(f, &mf, MAPPEDFILE_READ);
 	expect_assert_failure(mappedfile_bytes(&mf));
 	mappedfile_close(&mf);
 }
 
 int main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(name, make_folder, remove_folder)
+#define T(name) cmocka_unit_test_setup_teardown(name, make_folder, folder_remove)
 	const struct CMUnitTest tests[] = {
 		T(a_mapping_shows_the_file_without_copying),
 		T(an_empty_file_is_an_empty_view),

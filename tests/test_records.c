@@ -35,6 +35,40 @@ static int inside(struct byteview inner, struct byteview outer)
 	return at >= lo && at - lo <= outer.len && inner.len <= outer.len - (at - lo);
 }
 
+/* The two ways of loading a table, for the tests that try both. */
+typedef int loader(struct records_table *t, struct byteview text);
+
+static loader *const both_ways[2] = { records_load_views, records_load_copies };
+
+/* t, made with room for room records and loaded from v by load. */
+static void loaded(struct records_table *t, size_t room, loader *load,
+		   struct byteview v)
+{
+	assert_int_equal(records_table_init(t, room), 0);
+	assert_int_equal(load(t, v), 0);
+}
+
+/* What a table of room records, loaded from s by load, answers for city. */
+static struct records_answer answer(loader *load, size_t room, const char *s,
+				    const char *city)
+{
+	struct records_table t;
+	struct records_answer a;
+
+	loaded(&t, room, load, text(s));
+	assert_int_equal(records_query(&t, text(city), &a), 0);
+	records_table_release(&t);
+	return a;
+}
+
+static void expect_answer(struct records_answer a, uint64_t records,
+			  uint64_t matches, int64_t total)
+{
+	assert_int_equal(a.records, records);
+	assert_int_equal(a.matches, matches);
+	assert_int_equal(a.total, total);
+}
+
 /* --- The text ---------------------------------------------------------------- */
 
 static void the_same_arguments_give_the_same_text(void **state)
@@ -126,18 +160,31 @@ static void the_words_of_a_column_differ(void **state)
 
 /* --- Loading ----------------------------------------------------------------------- */
 
+/*
+ * Load small into t by load, the copy counters reset just before; how many
+ * of its fields point into the text.
+ */
+static size_t fields_inside_the_text(struct records_table *t, loader *load)
+{
+	struct byteview v = text(small);
+	size_t n = 0;
+
+	assert_int_equal(records_table_init(t, 3), 0);
+	measure_reset_copied();
+	assert_int_equal(load(t, v), 0);
+	assert_int_equal(t->records, 3);
+	for (size_t i = 0; i < 3 * RECORDS_COLUMNS; i++)
+		n += inside(t->fields[i], v);
+	return n;
+}
+
 static void views_point_into_the_text_and_copy_nothing(void **state)
 {
 	struct records_table t;
-	struct byteview v = text(small);
 
 	(void)state;
-	assert_int_equal(records_table_init(&t, 3), 0);
-	measure_reset_copied();
-	assert_int_equal(records_load_views(&t, v), 0);
-	assert_int_equal(t.records, 3);
-	for (size_t i = 0; i < 3 * RECORDS_COLUMNS; i++)
-		assert_true(inside(t.fields[i], v));
+	assert_int_equal(fields_inside_the_text(&t, records_load_views),
+			 3 * RECORDS_COLUMNS);
 	assert_int_equal(measure_bytes_copied(), 0);
 	assert_int_equal(measure_allocations(), 0);
 	records_table_release(&t);
@@ -145,17 +192,11 @@ static void views_point_into_the_text_and_copy_nothing(void **state)
 
 static void copies_live_elsewhere_and_are_counted(void **state)
 {
-	struct records_table t;
-	struct byteview v = text(small);
 	size_t field_bytes = strlen(small) - 3 * 4;	/* no commas, no \n */
+	struct records_table t;
 
 	(void)state;
-	assert_int_equal(records_table_init(&t, 3), 0);
-	measure_reset_copied();
-	assert_int_equal(records_load_copies(&t, v), 0);
-	assert_int_equal(t.records, 3);
-	for (size_t i = 0; i < 3 * RECORDS_COLUMNS; i++)
-		assert_false(inside(t.fields[i], v));
+	assert_int_equal(fields_inside_the_text(&t, records_load_copies), 0);
 	assert_true(byteview_equal(t.fields[RECORDS_CITY], text("oslo")));
 	assert_int_equal(measure_bytes_copied(), field_bytes);
 	assert_int_equal(measure_allocations(), 3 * RECORDS_COLUMNS);
@@ -166,18 +207,13 @@ static void both_ways_give_the_answer_worked_out_by_hand(void **state)
 {
 	struct records_table t;
 	struct records_answer a;
-	int (*load[2])(struct records_table *, struct byteview) = {
-		records_load_views, records_load_copies
-	};
 
 	(void)state;
 	assert_int_equal(records_table_init(&t, 3), 0);
-	for (int i = 0; i < 2; i++) {
-		assert_int_equal(load[i](&t, text(small)), 0);
+	for (int i = 0; i < 2; i++) {	/* the second load replaces the first */
+		assert_int_equal(both_ways[i](&t, text(small)), 0);
 		assert_int_equal(records_query(&t, text("oslo"), &a), 0);
-		assert_int_equal(a.records, 3);
-		assert_int_equal(a.matches, 2);
-		assert_int_equal(a.total, 321);
+		expect_answer(a, 3, 2, 321);
 	}
 	records_table_release(&t);
 }
@@ -192,10 +228,8 @@ static void both_ways_agree_on_a_generated_text(void **state)
 
 	(void)state;
 	records_word(city, 7, RECORDS_CITY, 0);
-	assert_int_equal(records_table_init(&views, gen.records), 0);
-	assert_int_equal(records_table_init(&copies, gen.records), 0);
-	assert_int_equal(records_load_views(&views, byteview_make(buf, gen.len)), 0);
-	assert_int_equal(records_load_copies(&copies, byteview_make(buf, gen.len)), 0);
+	loaded(&views, gen.records, records_load_views, byteview_make(buf, gen.len));
+	loaded(&copies, gen.records, records_load_copies, byteview_make(buf, gen.len));
 	assert_int_equal(records_query(&views, byteview_make(city, 7), &a), 0);
 	assert_int_equal(records_query(&copies, byteview_make(city, 7), &b), 0);
 	assert_int_equal(a.records, gen.records);
@@ -212,8 +246,7 @@ static void reloading_replaces_what_was_loaded(void **state)
 	struct records_answer a;
 
 	(void)state;
-	assert_int_equal(records_table_init(&t, 3), 0);
-	assert_int_equal(records_load_copies(&t, text(small)), 0);
+	loaded(&t, 3, records_load_copies, text(small));
 	assert_int_equal(records_load_copies(&t, text("dan,oslo,cup,5\n")), 0);
 	assert_int_equal(records_query(&t, text("oslo"), &a), 0);
 	assert_int_equal(a.records, 1);
@@ -228,10 +261,8 @@ static void only_the_table_of_views_sees_a_change_to_the_text(void **state)
 	struct records_table views, copies;
 
 	(void)state;
-	assert_int_equal(records_table_init(&views, 1), 0);
-	assert_int_equal(records_table_init(&copies, 1), 0);
-	assert_int_equal(records_load_views(&views, text(owner)), 0);
-	assert_int_equal(records_load_copies(&copies, text(owner)), 0);
+	loaded(&views, 1, records_load_views, text(owner));
+	loaded(&copies, 1, records_load_copies, text(owner));
 	memcpy(owner + 4, "nice", 4);
 	assert_true(byteview_equal(views.fields[RECORDS_CITY], text("nice")));
 	assert_true(byteview_equal(copies.fields[RECORDS_CITY], text("oslo")));
@@ -241,30 +272,16 @@ static void only_the_table_of_views_sees_a_change_to_the_text(void **state)
 
 static void empty_lines_and_a_missing_final_newline_are_fine(void **state)
 {
-	struct records_table t;
-	struct records_answer a;
-
 	(void)state;
-	assert_int_equal(records_table_init(&t, 2), 0);
-	assert_int_equal(records_load_views(&t, text("\na,b,c,1\n\n\nd,e,f,2")), 0);
-	assert_int_equal(records_query(&t, text("b"), &a), 0);
-	assert_int_equal(a.records, 2);
-	assert_int_equal(a.matches, 1);
-	assert_int_equal(a.total, 3);
-	records_table_release(&t);
+	expect_answer(answer(records_load_views, 2, "\na,b,c,1\n\n\nd,e,f,2", "b"),
+		      2, 1, 3);
 }
 
 static void windows_line_ends_are_read(void **state)
 {
-	struct records_table t;
-	struct records_answer a;
-
 	(void)state;
-	assert_int_equal(records_table_init(&t, 2), 0);
-	assert_int_equal(records_load_copies(&t, text("a,b,c,1\r\nd,e,f,2\r\n")), 0);
-	assert_int_equal(records_query(&t, text("e"), &a), 0);
-	assert_int_equal(a.total, 3);
-	records_table_release(&t);
+	expect_answer(answer(records_load_copies, 2, "a,b,c,1\r\nd,e,f,2\r\n", "e"),
+		      2, 1, 3);
 }
 
 /* --- Bad text ---------------------------------------------------------------------- */
@@ -272,14 +289,11 @@ static void windows_line_ends_are_read(void **state)
 static void expect_load_error(const char *s, size_t capacity, int err)
 {
 	struct records_table t;
-	int (*load[2])(struct records_table *, struct byteview) = {
-		records_load_views, records_load_copies
-	};
 
 	assert_int_equal(records_table_init(&t, capacity), 0);
 	for (int i = 0; i < 2; i++) {
 		errno = 0;
-		assert_int_equal(load[i](&t, text(s)), -1);
+		assert_int_equal(both_ways[i](&t, text(s)), -1);
 		assert_int_equal(errno, err);
 		assert_int_equal(t.records, 0);
 	}
@@ -306,8 +320,7 @@ static void expect_query_error(const char *s, int err)
 	struct records_table t;
 	struct records_answer a;
 
-	assert_int_equal(records_table_init(&t, 2), 0);
-	assert_int_equal(records_load_views(&t, text(s)), 0);
+	loaded(&t, 2, records_load_views, text(s));
 	errno = 0;
 	assert_int_equal(records_query(&t, text("b"), &a), -1);
 	assert_int_equal(errno, err);

@@ -29,9 +29,18 @@
 #define SMALL 8			/* entries in the rings under test */
 #define PROPERTY_ENTRIES 1000000
 
+/* What the producer child of the two-process tests is told. */
+struct producer_args {
+	struct shmregion *region;
+	enum shmring_layout layout;
+	uint64_t count;		/* UINT64_MAX: until killed */
+};
+
 struct fixture {
 	struct shmregion region;
 	struct shmring producer, consumer;
+	struct producer_args args;	/* two processes: the child's orders, */
+	struct peer peer;		/* and the child */
 };
 
 static int make_ring(void **state)
@@ -152,12 +161,6 @@ static void a_wait_with_no_peer_ends_with_etimedout(void **state)
 
 /* --- Two processes --------------------------------------------------------------- */
 
-struct producer_args {
-	struct shmregion *region;
-	enum shmring_layout layout;
-	uint64_t count;		/* UINT64_MAX: until killed */
-};
-
 /* The length of entry i: a seeded sequence, different for every i. */
 static uint64_t length_of(uint64_t i)
 {
@@ -187,15 +190,15 @@ static int producer_main(int sock, void *arg)
 	return 0;
 }
 
-static void start_producer(struct fixture *f, struct peer *p,
-			   struct producer_args *a, enum shmring_layout layout,
+/* The consumer here, the producer f->peer pushing count entries. */
+static void start_producer(struct fixture *f, enum shmring_layout layout,
 			   uint64_t count)
 {
 	shmring_init(&f->consumer, f->region.data, SMALL, layout);
-	*a = (struct producer_args){ .region = &f->region, .layout = layout,
-				     .count = count };
-	assert_int_equal(peer_start(p, producer_main, a), 0);
-	shmring_set_peer(&f->consumer, p->sock, PEER_TIMEOUT_MS);
+	f->args = (struct producer_args){ .region = &f->region,
+					  .layout = layout, .count = count };
+	assert_int_equal(peer_start(&f->peer, producer_main, &f->args), 0);
+	shmring_set_peer(&f->consumer, f->peer.sock, PEER_TIMEOUT_MS);
 }
 
 static void two_processes_never_lose_duplicate_or_reorder(void **state)
@@ -204,12 +207,10 @@ static void two_processes_never_lose_duplicate_or_reorder(void **state)
 	unsigned seed = 11;
 
 	for (int layout = SHMRING_ONE_LINE; layout <= SHMRING_CACHED; layout++) {
-		struct producer_args a;
 		struct shmring_entry e;
-		struct peer p;
 		uint64_t bad = 0;
 
-		start_producer(f, &p, &a, layout, PROPERTY_ENTRIES);
+		start_producer(f, layout, PROPERTY_ENTRIES);
 		for (uint64_t i = 0; i < PROPERTY_ENTRIES; i++) {
 			if (shmring_pop(&f->consumer, &e) < 0)
 				fail_msg("entry %llu of layout %d: %s", (unsigned long long)i, layout, strerror(errno));
@@ -219,18 +220,16 @@ static void two_processes_never_lose_duplicate_or_reorder(void **state)
 		}
 		assert_int_equal(bad, 0);
 		assert_int_equal(shmring_try_pop(&f->consumer, &e), 0);
-		assert_int_equal(peer_stop(&p, PEER_TIMEOUT_MS), 0);
+		assert_int_equal(peer_stop(&f->peer, PEER_TIMEOUT_MS), 0);
 	}
 }
 
 static void a_producer_that_exits_leaves_epipe_after_its_entries(void **state)
 {
 	struct fixture *f = *state;
-	struct producer_args a;
 	struct shmring_entry e;
-	struct peer p;
 
-	start_producer(f, &p, &a, SHMRING_CACHED, 5);
+	start_producer(f, SHMRING_CACHED, 5);
 	for (uint64_t i = 0; i < 5; i++) {
 		assert_int_equal(shmring_pop(&f->consumer, &e), 0);
 		assert_int_equal(e.offset, i);
@@ -238,25 +237,23 @@ static void a_producer_that_exits_leaves_epipe_after_its_entries(void **state)
 	errno = 0;
 	assert_int_equal(shmring_pop(&f->consumer, &e), -1);
 	assert_int_equal(errno, EPIPE);
-	assert_int_equal(peer_stop(&p, PEER_TIMEOUT_MS), 0);
+	assert_int_equal(peer_stop(&f->peer, PEER_TIMEOUT_MS), 0);
 }
 
 static void a_producer_killed_mid_run_leaves_epipe_not_a_hang(void **state)
 {
 	struct fixture *f = *state;
-	struct producer_args a;
 	struct shmring_entry e;
-	struct peer p;
 	uint64_t popped = 0;
 
-	start_producer(f, &p, &a, SHMRING_CACHED, UINT64_MAX);
+	start_producer(f, SHMRING_CACHED, UINT64_MAX);
 	for (; popped < 1000; popped++)
 		assert_int_equal(shmring_pop(&f->consumer, &e), 0);
-	kill(p.pid, SIGKILL);
+	kill(f->peer.pid, SIGKILL);
 	while (shmring_pop(&f->consumer, &e) == 0)
 		popped++;	/* what it pushed before it died */
 	assert_int_equal(errno, EPIPE);
-	assert_int_equal(peer_stop(&p, PEER_TIMEOUT_MS), -1);
+	assert_int_equal(peer_stop(&f->peer, PEER_TIMEOUT_MS), -1);
 }
 
 int main(void)

@@ -25,54 +25,50 @@ static void plain_numbers_and_suffixes_are_powers_of_two(void **state)
 	assert_int_equal(n, (size_t)3 << 30);
 }
 
+/* text is not a size: -1 with errno err, and *out left as it was. */
+static void expect_refused(const char *text, int err)
+{
+	size_t n = 7;
+
+	errno = 0;
+	assert_int_equal(size_parse(text, &n), -1);
+	assert_int_equal(errno, err);
+	assert_int_equal(n, 7);
+}
+
 static void garbage_is_refused_with_einval(void **state)
 {
 	static const char *const bad[] = {
 		"", " 4", "-1", "+1", "4 K", "4KB", "K", "1.5M", "0x10", "4k4",
 		"\xff", "1T",
 	};
-	size_t n = 7;
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		errno = 0;
-		assert_int_equal(size_parse(bad[i], &n), -1);
-		assert_int_equal(errno, EINVAL);
-		assert_int_equal(n, 7);
-	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		expect_refused(bad[i], EINVAL);
 }
 
 static void sizes_beyond_size_max_are_refused_with_erange(void **state)
 {
+	static const char *const huge[] = {
+		"18446744073709551616", "17179869184G",
+		"99999999999999999999999999",
+	};
 	size_t n;
 
 	(void)state;
 	assert_int_equal(size_parse("18446744073709551615", &n), 0);
 	assert_int_equal(n, SIZE_MAX);
-	errno = 0;
-	assert_int_equal(size_parse("18446744073709551616", &n), -1);
-	assert_int_equal(errno, ERANGE);
-	errno = 0;
-	assert_int_equal(size_parse("17179869184G", &n), -1);
-	assert_int_equal(errno, ERANGE);
-	errno = 0;
-	assert_int_equal(size_parse("99999999999999999999999999", &n), -1);
-	assert_int_equal(errno, ERANGE);
+	for (size_t i = 0; i < sizeof(huge) / sizeof(huge[0]); i++)
+		expect_refused(huge[i], ERANGE);
 }
 
 /* Found by fuzz/fuzz_size.c: an overflow used to hide the bad suffix. */
 static void a_huge_number_with_a_bad_suffix_is_not_a_size(void **state)
 {
-	size_t n = 7;
-
 	(void)state;
-	errno = 0;
-	assert_int_equal(size_parse("209192121921919212194G1", &n), -1);
-	assert_int_equal(errno, EINVAL);
-	errno = 0;
-	assert_int_equal(size_parse("99999999999999999999x", &n), -1);
-	assert_int_equal(errno, EINVAL);
-	assert_int_equal(n, 7);
+	expect_refused("209192121921919212194G1", EINVAL);
+	expect_refused("99999999999999999999x", EINVAL);
 }
 
 static void a_list_is_split_at_commas(void **state)

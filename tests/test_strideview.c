@@ -47,6 +47,20 @@ static uint64_t item1(struct strideview v, size_t i)
 	return x;
 }
 
+/* strideview_init with these arguments fails with err, and leaves *v alone. */
+static void expect_refused(int err, const void *buf, size_t len, size_t offset,
+			   size_t itemsize, size_t ndim, const size_t shape[],
+			   const ptrdiff_t strides[])
+{
+	struct strideview v = { 0 };
+
+	errno = 0;
+	assert_int_equal(strideview_init(&v, buf, len, offset, itemsize, ndim,
+					 shape, strides), -1);
+	assert_int_equal(errno, err);
+	assert_null(v.data);
+}
+
 /* --- Making views ------------------------------------------------------------ */
 
 static void contiguous_matrix_has_row_major_strides(void **state)
@@ -83,11 +97,8 @@ static void view_reaching_past_the_end_is_refused(void **state)
 
 	(void)state;
 	assert_int_equal(strideview_init(&v, buf, 64, 0, 8, 1, shape, strides), 0);
-	errno = 0;
-	assert_int_equal(strideview_init(&v, buf, 63, 0, 8, 1, shape, strides), -1);
-	assert_int_equal(errno, ERANGE);
-	assert_int_equal(strideview_init(&v, buf, 64, 1, 8, 1, shape, strides), -1);
-	assert_int_equal(errno, ERANGE);
+	expect_refused(ERANGE, buf, 63, 0, 8, 1, shape, strides);
+	expect_refused(ERANGE, buf, 64, 1, 8, 1, shape, strides);
 }
 
 static void negative_stride_reaching_before_the_start_is_refused(void **state)
@@ -101,57 +112,41 @@ static void negative_stride_reaching_before_the_start_is_refused(void **state)
 	assert_int_equal(strideview_init(&v, buf, 64, 56, 8, 1, shape, strides), 0);
 	assert_ptr_equal(v.data, buf + 56);
 	assert_ptr_equal(strideview_at(v, (size_t[]){ 7 }), buf);
-	errno = 0;
-	assert_int_equal(strideview_init(&v, buf, 64, 55, 8, 1, shape, strides), -1);
-	assert_int_equal(errno, ERANGE);
+	expect_refused(ERANGE, buf, 64, 55, 8, 1, shape, strides);
 }
 
 static void bad_itemsize_ndim_or_buffer_is_refused(void **state)
 {
 	unsigned char buf[8] = { 0 };
-	struct strideview v = { 0 };
 	size_t shape[STRIDEVIEW_MAX_DIMS + 1] = { 1, 1, 1, 1, 1 };
 	ptrdiff_t strides[STRIDEVIEW_MAX_DIMS + 1] = { 0 };
 
 	(void)state;
-	errno = 0;
-	assert_int_equal(strideview_init(&v, buf, 8, 0, 0, 1, shape, strides), -1);
-	assert_int_equal(errno, EINVAL);
-	errno = 0;
-	assert_int_equal(strideview_init(&v, buf, 8, 0, 1, STRIDEVIEW_MAX_DIMS + 1,
-					 shape, strides), -1);
-	assert_int_equal(errno, EINVAL);
-	errno = 0;
-	assert_int_equal(strideview_init(&v, NULL, 8, 0, 1, 1, shape, strides), -1);
-	assert_int_equal(errno, EINVAL);
-	assert_null(v.data);	/* a refused view leaves *v alone */
+	expect_refused(EINVAL, buf, 8, 0, 0, 1, shape, strides);
+	expect_refused(EINVAL, buf, 8, 0, 1, STRIDEVIEW_MAX_DIMS + 1, shape,
+		       strides);
+	expect_refused(EINVAL, NULL, 8, 0, 1, 1, shape, strides);
 }
 
 static void stride_times_shape_that_overflows_is_refused(void **state)
 {
 	unsigned char buf[64] = { 0 };
-	struct strideview v = { 0 };
 	size_t shape[] = { 3 };
 	ptrdiff_t strides[] = { PTRDIFF_MAX / 2 + 1 };
 
 	(void)state;
-	errno = 0;
-	assert_int_equal(strideview_init(&v, buf, 64, 0, 1, 1, shape, strides), -1);
-	assert_int_equal(errno, EOVERFLOW);
+	expect_refused(EOVERFLOW, buf, 64, 0, 1, 1, shape, strides);
 }
 
 /* Two dimensions whose extents fit one by one but not added together. */
 static void extents_whose_sum_overflows_are_refused(void **state)
 {
 	unsigned char buf[64] = { 0 };
-	struct strideview v = { 0 };
 	size_t shape[] = { 2, 2 };
 	ptrdiff_t strides[] = { PTRDIFF_MAX / 2 + 1, PTRDIFF_MAX / 2 + 1 };
 
 	(void)state;
-	errno = 0;
-	assert_int_equal(strideview_init(&v, buf, 64, 0, 1, 2, shape, strides), -1);
-	assert_int_equal(errno, EOVERFLOW);
+	expect_refused(EOVERFLOW, buf, 64, 0, 1, 2, shape, strides);
 }
 
 /* A zero stride repeats one item: legal, but the packed size may not fit. */
@@ -163,9 +158,7 @@ static void packed_size_that_overflows_is_refused(void **state)
 	ptrdiff_t strides[] = { 0 };
 
 	(void)state;
-	errno = 0;
-	assert_int_equal(strideview_init(&v, &one, 8, 0, 8, 1, shape, strides), -1);
-	assert_int_equal(errno, EOVERFLOW);
+	expect_refused(EOVERFLOW, &one, 8, 0, 8, 1, shape, strides);
 	shape[0] = 1000;
 	assert_int_equal(strideview_init(&v, &one, 8, 0, 8, 1, shape, strides), 0);
 	assert_int_equal(item1(v, 999), 7);
@@ -181,9 +174,7 @@ static void empty_view_at_the_end_of_the_buffer_is_allowed(void **state)
 	(void)state;
 	assert_int_equal(strideview_init(&v, buf, 16, 16, 8, 2, shape, strides), 0);
 	assert_int_equal(strideview_count(v), 0);
-	errno = 0;
-	assert_int_equal(strideview_init(&v, buf, 16, 17, 8, 2, shape, strides), -1);
-	assert_int_equal(errno, ERANGE);
+	expect_refused(ERANGE, buf, 16, 17, 8, 2, shape, strides);
 }
 
 /*
@@ -195,25 +186,16 @@ static void empty_view_at_the_end_of_the_buffer_is_allowed(void **state)
 static void numpy_32219_a_view_with_a_huge_stride_is_refused(void **state)
 {
 	unsigned char buf[1024] = { 0 };
-	struct strideview v = { 0 };
 	size_t shape[] = { 5 }, square[] = { 4, 4 };
 	ptrdiff_t strides[] = { (ptrdiff_t)1 << 62 }, square_strides[] = {
 		(ptrdiff_t)1 << 62, 1 };
 
 	(void)state;
-	errno = 0;
-	assert_int_equal(strideview_init(&v, buf, sizeof(buf), 0, 1, 1, shape,
-					 strides), -1);
-	assert_int_equal(errno, EOVERFLOW);
-	errno = 0;
-	assert_int_equal(strideview_init(&v, buf, sizeof(buf), 0, 1, 2, square,
-					 square_strides), -1);
-	assert_int_equal(errno, EOVERFLOW);
+	expect_refused(EOVERFLOW, buf, sizeof(buf), 0, 1, 1, shape, strides);
+	expect_refused(EOVERFLOW, buf, sizeof(buf), 0, 1, 2, square,
+		       square_strides);
 	shape[0] = 2;	/* fits in ptrdiff_t, but lands 2^62 bytes away */
-	errno = 0;
-	assert_int_equal(strideview_init(&v, buf, sizeof(buf), 0, 1, 1, shape,
-					 strides), -1);
-	assert_int_equal(errno, ERANGE);
+	expect_refused(ERANGE, buf, sizeof(buf), 0, 1, 1, shape, strides);
 }
 
 /*

@@ -39,15 +39,22 @@ static const void *at1(struct strideview v, size_t i)
 	return strideview_at(v, (size_t[]){ i });
 }
 
+/*
+ * v is a line through the matrix, one item a row: item i is m[i][col + i * step]
+ * (a column steps 0 columns a row, the diagonal 1).
+ */
+static void expect_line(struct strideview v, size_t col, size_t step)
+{
+	assert_int_equal(v.ndim, 1);
+	assert_int_equal(v.shape[0], ROWS);
+	for (size_t i = 0; i < ROWS; i++)
+		assert_ptr_equal(at1(v, i), &m[i][col + i * step]);
+}
+
 static void column_view_points_into_the_matrix(void **state)
 {
-	struct strideview c = column_view(matrix(), 2);
-
 	(void)state;
-	assert_int_equal(c.ndim, 1);
-	assert_int_equal(c.shape[0], ROWS);
-	for (size_t i = 0; i < ROWS; i++)
-		assert_ptr_equal(at1(c, i), &m[i][2]);
+	expect_line(column_view(matrix(), 2), 2, 0);
 }
 
 static void column_view_copies_nothing(void **state)
@@ -89,23 +96,15 @@ static void diagonal_steps_one_row_and_one_column(void **state)
 	struct strideview d = diagonal_view(matrix());
 
 	(void)state;
-	assert_int_equal(d.ndim, 1);
-	assert_int_equal(d.shape[0], ROWS);
+	expect_line(d, 0, 1);
 	assert_int_equal(d.strides[0], COLS * 8 + 8);
-	for (size_t i = 0; i < ROWS; i++)
-		assert_ptr_equal(at1(d, i), &m[i][i]);
 }
 
 /* The transpose is 4 x 3: the diagonal is as long as the shorter side. */
 static void diagonal_of_a_transpose_is_the_same_items(void **state)
 {
-	struct strideview d = diagonal_view(strideview_transpose(matrix(), 0, 1));
-
 	(void)state;
-	assert_int_equal(d.ndim, 1);
-	assert_int_equal(d.shape[0], ROWS);
-	for (size_t i = 0; i < ROWS; i++)
-		assert_ptr_equal(at1(d, i), &m[i][i]);
+	expect_line(diagonal_view(strideview_transpose(matrix(), 0, 1)), 0, 1);
 }
 
 static void pack_matrix_of_a_transpose_is_in_row_order(void **state)

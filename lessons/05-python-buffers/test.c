@@ -56,6 +56,16 @@ static double item(const struct grid_buffer *v, ptrdiff_t i, ptrdiff_t j)
 	return d;
 }
 
+/* A 2-D buffer of rows x cols items, its strides in bytes. */
+static void expect_layout(const struct grid_buffer *v, ptrdiff_t rows,
+			  ptrdiff_t cols, ptrdiff_t row_stride, ptrdiff_t col_stride)
+{
+	assert_int_equal(v->shape[0], rows);
+	assert_int_equal(v->shape[1], cols);
+	assert_int_equal(v->strides[0], row_stride);
+	assert_int_equal(v->strides[1], col_stride);
+}
+
 static void init_refuses_a_zero_dimension(void **state)
 {
 	struct grid g;
@@ -93,10 +103,7 @@ static void a_buffer_describes_rows_of_doubles(void **state)
 
 	assert_int_equal(grid_getbuffer(g, &v, 0), 0);
 	assert_int_equal(v.ndim, 2);
-	assert_int_equal(v.shape[0], 3);
-	assert_int_equal(v.shape[1], 4);
-	assert_int_equal(v.strides[0], 4 * sizeof(double));
-	assert_int_equal(v.strides[1], sizeof(double));
+	expect_layout(&v, 3, 4, 4 * sizeof(double), sizeof(double));
 	assert_int_equal(v.itemsize, sizeof(double));
 	assert_int_equal(v.len, 12 * sizeof(double));
 	assert_string_equal(v.format, "d");
@@ -111,10 +118,7 @@ static void a_transposed_buffer_swaps_shape_and_strides(void **state)
 
 	assert_int_equal(grid_getbuffer(g, &v, GRID_TRANSPOSED), 0);
 	assert_ptr_equal(v.buf, g->cells);
-	assert_int_equal(v.shape[0], 4);
-	assert_int_equal(v.shape[1], 3);
-	assert_int_equal(v.strides[0], sizeof(double));
-	assert_int_equal(v.strides[1], 4 * sizeof(double));
+	expect_layout(&v, 4, 3, sizeof(double), 4 * sizeof(double));
 	assert_true(item(&v, 2, 1) == 6.0);
 	grid_releasebuffer(g, &v);
 }

@@ -118,6 +118,33 @@ static int open_copy(int flags)
 	return fd;
 }
 
+/*
+ * copy_fd from the source, from offset start on, into the copy opened with
+ * flags (O_TRUNC or O_APPEND), len the size it was told; both closed after.
+ * Returns what copy_fd returned.
+ */
+static ssize_t copy_source(size_t len, off_t start, int flags,
+			   struct fdcopy_count *c)
+{
+	int in = open_source(), out = open_copy(flags);
+	ssize_t copied;
+
+	assert_int_equal(lseek(in, start, SEEK_SET), start);
+	copied = copy_fd(in, out, len, c);
+	close(in);
+	close(out);
+	return copied;
+}
+
+/* The size of the copy, read back the ordinary way. */
+static size_t size_of_copy(void)
+{
+	size_t got;
+
+	file_sum(dst, &got);
+	return got;
+}
+
 /* --- File to file -------------------------------------------------------- */
 
 static void copy_fd_copies_every_byte_of_a_file(void **state)
@@ -125,12 +152,9 @@ static void copy_fd_copies_every_byte_of_a_file(void **state)
 	size_t n = 3 * MIB + 5, got;
 	uint64_t sum = write_pattern(src, n);
 	struct fdcopy_count c = { 0 };
-	int in = open_source(), out = open_copy(O_TRUNC);
 
 	(void)state;
-	assert_int_equal(copy_fd(in, out, n, &c), (ssize_t)n);
-	close(in);
-	close(out);
+	assert_int_equal(copy_source(n, 0, O_TRUNC, &c), (ssize_t)n);
 	assert_int_equal(file_sum(dst, &got), sum);
 	assert_int_equal(got, n);
 }
@@ -139,15 +163,10 @@ static void copy_fd_moves_no_byte_through_user_space(void **state)
 {
 	size_t n = 2 * MIB;
 	struct fdcopy_count c = { 0 };
-	int in, out;
 
 	(void)state;
 	write_pattern(src, n);
-	in = open_source();
-	out = open_copy(O_TRUNC);
-	assert_int_equal(copy_fd(in, out, n, &c), (ssize_t)n);
-	close(in);
-	close(out);
+	assert_int_equal(copy_source(n, 0, O_TRUNC, &c), (ssize_t)n);
 	if (c.user_bytes != 0)
 		fail_msg("%zu bytes went through user space: the kernel can "
 			 "copy file to file itself (copy_file_range)", c.user_bytes);
@@ -156,37 +175,23 @@ static void copy_fd_moves_no_byte_through_user_space(void **state)
 
 static void copy_fd_starts_at_the_current_offset(void **state)
 {
-	size_t n = 100000, got;
+	size_t n = 100000;
 	struct fdcopy_count c = { 0 };
-	int in, out;
 
 	(void)state;
 	write_pattern(src, n);
-	in = open_source();
-	out = open_copy(O_TRUNC);
-	assert_int_equal(lseek(in, 4096, SEEK_SET), 4096);
-	assert_int_equal(copy_fd(in, out, n, &c), (ssize_t)(n - 4096));
-	close(in);
-	close(out);
-	file_sum(dst, &got);
-	assert_int_equal(got, n - 4096);
+	assert_int_equal(copy_source(n, 4096, O_TRUNC, &c), (ssize_t)(n - 4096));
+	assert_int_equal(size_of_copy(), n - 4096);
 }
 
 static void copy_fd_copies_an_empty_file_as_empty(void **state)
 {
-	size_t got = 1;
 	struct fdcopy_count c = { 0 };
-	int in, out;
 
 	(void)state;
 	write_pattern(src, 0);
-	in = open_source();
-	out = open_copy(O_TRUNC);
-	assert_int_equal(copy_fd(in, out, 0, &c), 0);
-	close(in);
-	close(out);
-	file_sum(dst, &got);
-	assert_int_equal(got, 0);
+	assert_int_equal(copy_source(0, 0, O_TRUNC, &c), 0);
+	assert_int_equal(size_of_copy(), 0);
 }
 
 /* --- The traps -------------------------------------------------------------- */
@@ -195,20 +200,14 @@ static void copy_fd_copies_an_empty_file_as_empty(void **state)
  * there and return; the kernel's 0 means "ended". */
 static void copy_fd_stops_when_the_source_was_truncated(void **state)
 {
-	size_t n = MIB, got;
+	size_t n = MIB;
 	struct fdcopy_count c = { 0 };
-	int in, out;
 
 	(void)state;
 	write_pattern(src, n);
 	assert_int_equal(truncate(src, 64 << 10), 0);
-	in = open_source();
-	out = open_copy(O_TRUNC);
-	assert_int_equal(copy_fd(in, out, n, &c), 64 << 10);
-	close(in);
-	close(out);
-	file_sum(dst, &got);
-	assert_int_equal(got, 64 << 10);
+	assert_int_equal(copy_source(n, 0, O_TRUNC, &c), 64 << 10);
+	assert_int_equal(size_of_copy(), 64 << 10);
 }
 
 /* A pipe takes one pipeful per call: every call is a short transfer. */
@@ -261,20 +260,14 @@ static void copy_fd_copies_a_procfs_file(void **state)
  * photocopy is the way left, and it must still deliver every byte. */
 static void copy_fd_falls_back_for_an_append_only_destination(void **state)
 {
-	size_t n = 300000, got;
+	size_t n = 300000;
 	struct fdcopy_count c = { 0 };
-	int in, out;
 
 	(void)state;
 	write_pattern(dst, 1000);
 	write_pattern(src, n);
-	in = open_source();
-	out = open_copy(O_APPEND);
-	assert_int_equal(copy_fd(in, out, n, &c), (ssize_t)n);
-	close(in);
-	close(out);
-	file_sum(dst, &got);
-	assert_int_equal(got, 1000 + n);
+	assert_int_equal(copy_source(n, 0, O_APPEND, &c), (ssize_t)n);
+	assert_int_equal(size_of_copy(), 1000 + n);
 	assert_true(c.user_bytes >= n);
 }
 

@@ -39,6 +39,32 @@ static void *shared_memory(size_t n)
 	return p;
 }
 
+/*
+ * Fixtures: the ring of part 1 and the message of part 3 in zeroed shared
+ * memory, as *state; unmapped after the test, whether it passed or not.
+ */
+static int ring_memory(void **state)
+{
+	*state = shared_memory(sizeof(struct ring_shared));
+	return 0;
+}
+
+static int ring_memory_unmap(void **state)
+{
+	return munmap(*state, sizeof(struct ring_shared));
+}
+
+static int message_memory(void **state)
+{
+	*state = shared_memory(sizeof(struct shared_message));
+	return 0;
+}
+
+static int message_memory_unmap(void **state)
+{
+	return munmap(*state, sizeof(struct shared_message));
+}
+
 /* A child that dies with the test; fn runs in it, then it exits. */
 static pid_t child(void (*fn)(void *), void *arg)
 {
@@ -57,23 +83,18 @@ static pid_t child(void (*fn)(void *), void *arg)
 
 static void ring_pop_of_an_empty_ring_finds_nothing(void **state)
 {
-	struct ring_shared *s = shared_memory(sizeof(*s));
-	struct ring_side c = { .shared = s };
+	struct ring_side c = { .shared = *state };
 	uint64_t v = 42;
 
-	(void)state;
 	assert_int_equal(ring_pop(&c, &v), 0);
 	assert_int_equal(v, 42);
-	munmap(s, sizeof(*s));
 }
 
 static void ring_push_and_pop_keep_order_until_full(void **state)
 {
-	struct ring_shared *s = shared_memory(sizeof(*s));
-	struct ring_side p = { .shared = s }, c = { .shared = s };
+	struct ring_side p = { .shared = *state }, c = { .shared = *state };
 	uint64_t v;
 
-	(void)state;
 	for (int round = 0; round < 3; round++) {
 		for (uint64_t i = 0; i < RING_SLOTS; i++)
 			assert_int_equal(ring_push(&p, 1000 * round + i), 1);
@@ -84,16 +105,13 @@ static void ring_push_and_pop_keep_order_until_full(void **state)
 		}
 		assert_int_equal(ring_pop(&c, &v), 0);
 	}
-	munmap(s, sizeof(*s));
 }
 
 static void ring_producer_rereads_the_tail_only_when_full(void **state)
 {
-	struct ring_shared *s = shared_memory(sizeof(*s));
-	struct ring_side p = { .shared = s }, c = { .shared = s };
+	struct ring_side p = { .shared = *state }, c = { .shared = *state };
 	uint64_t v;
 
-	(void)state;
 	for (uint64_t i = 0; i < RING_SLOTS; i++)
 		ring_push(&p, i);
 	for (int i = 0; i < 5; i++)
@@ -104,16 +122,13 @@ static void ring_producer_rereads_the_tail_only_when_full(void **state)
 		ring_pop(&c, &v);
 	assert_int_equal(ring_push(&p, 101), 1);	/* room known: no re-read */
 	assert_int_equal(p.cached, 5);
-	munmap(s, sizeof(*s));
 }
 
 static void ring_consumer_rereads_the_head_only_when_empty(void **state)
 {
-	struct ring_shared *s = shared_memory(sizeof(*s));
-	struct ring_side p = { .shared = s }, c = { .shared = s };
+	struct ring_side p = { .shared = *state }, c = { .shared = *state };
 	uint64_t v;
 
-	(void)state;
 	for (uint64_t i = 0; i < 4; i++)
 		ring_push(&p, i);
 	assert_int_equal(ring_pop(&c, &v), 1);	/* looked empty: re-read */
@@ -124,7 +139,6 @@ static void ring_consumer_rereads_the_head_only_when_empty(void **state)
 	assert_int_equal(c.cached, 4);
 	assert_int_equal(ring_pop(&c, &v), 1);	/* empty again: re-read */
 	assert_int_equal(c.cached, 5);
-	munmap(s, sizeof(*s));
 }
 
 static void produce(void *arg)
@@ -138,14 +152,12 @@ static void produce(void *arg)
 
 static void ring_carries_every_value_in_order_between_two_processes(void **state)
 {
-	struct ring_shared *s = shared_memory(sizeof(*s));
-	struct ring_side c = { .shared = s };
+	struct ring_side c = { .shared = *state };
 	uint64_t v, bad = 0, spins = 0;
 	pid_t pid;
 	int status;
 
-	(void)state;
-	pid = child(produce, s);
+	pid = child(produce, *state);
 	for (uint64_t i = 0; i < ROUNDS && spins < MAX_EMPTY_POPS; i++) {
 		while (!ring_pop(&c, &v) && ++spins < MAX_EMPTY_POPS)
 			if (spins % 1024 == 0)
@@ -157,7 +169,6 @@ static void ring_carries_every_value_in_order_between_two_processes(void **state
 	assert_true(spins < MAX_EMPTY_POPS);	/* else nothing came through */
 	assert_int_equal(bad, 0);
 	assert_int_equal(ring_pop(&c, &v), 0);
-	munmap(s, sizeof(*s));
 }
 
 /* --- 2. Seals -------------------------------------------------------------------- */
@@ -248,10 +259,9 @@ static void region_check_view_only_refuses_a_pipe_with_einval(void **state)
 
 static void message_take_copies_a_valid_message(void **state)
 {
-	struct shared_message *m = shared_memory(sizeof(*m));
+	struct shared_message *m = *state;
 	unsigned char *out = test_malloc(MESSAGE_MAX);
 
-	(void)state;
 	m->len = 5;
 	memcpy(m->bytes, "hello", 5);
 	assert_int_equal(message_take(m, out), 5);
@@ -259,15 +269,13 @@ static void message_take_copies_a_valid_message(void **state)
 	m->len = MESSAGE_MAX;
 	assert_int_equal(message_take(m, out), MESSAGE_MAX);
 	test_free(out);
-	munmap(m, sizeof(*m));
 }
 
 static void message_take_refuses_a_length_past_the_end(void **state)
 {
-	struct shared_message *m = shared_memory(sizeof(*m));
+	struct shared_message *m = *state;
 	unsigned char *out = test_malloc(MESSAGE_MAX);
 
-	(void)state;
 	m->len = MESSAGE_MAX + 1;
 	errno = 0;
 	assert_int_equal(message_take(m, out), -1);
@@ -275,7 +283,6 @@ static void message_take_refuses_a_length_past_the_end(void **state)
 	m->len = UINT32_MAX;
 	assert_int_equal(message_take(m, out), -1);
 	test_free(out);
-	munmap(m, sizeof(*m));
 }
 
 /* The peer that lies: after every single read of the message, its length
@@ -329,18 +336,25 @@ static void message_take_survives_a_peer_changing_the_length(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(ring_pop_of_an_empty_ring_finds_nothing),
-		cmocka_unit_test(ring_push_and_pop_keep_order_until_full),
-		cmocka_unit_test(ring_producer_rereads_the_tail_only_when_full),
-		cmocka_unit_test(ring_consumer_rereads_the_head_only_when_empty),
-		cmocka_unit_test(ring_carries_every_value_in_order_between_two_processes),
+		cmocka_unit_test_setup_teardown(ring_pop_of_an_empty_ring_finds_nothing,
+						ring_memory, ring_memory_unmap),
+		cmocka_unit_test_setup_teardown(ring_push_and_pop_keep_order_until_full,
+						ring_memory, ring_memory_unmap),
+		cmocka_unit_test_setup_teardown(ring_producer_rereads_the_tail_only_when_full,
+						ring_memory, ring_memory_unmap),
+		cmocka_unit_test_setup_teardown(ring_consumer_rereads_the_head_only_when_empty,
+						ring_memory, ring_memory_unmap),
+		cmocka_unit_test_setup_teardown(ring_carries_every_value_in_order_between_two_processes,
+						ring_memory, ring_memory_unmap),
 		cmocka_unit_test(region_share_view_only_adds_the_three_seals),
 		cmocka_unit_test(a_view_only_region_refuses_shrinking_writing_and_new_pens),
 		cmocka_unit_test(region_check_view_only_refuses_an_unsealed_region),
 		cmocka_unit_test(region_check_view_only_accepts_what_share_view_only_made),
 		cmocka_unit_test(region_check_view_only_refuses_a_pipe_with_einval),
-		cmocka_unit_test(message_take_copies_a_valid_message),
-		cmocka_unit_test(message_take_refuses_a_length_past_the_end),
+		cmocka_unit_test_setup_teardown(message_take_copies_a_valid_message,
+						message_memory, message_memory_unmap),
+		cmocka_unit_test_setup_teardown(message_take_refuses_a_length_past_the_end,
+						message_memory, message_memory_unmap),
 		cmocka_unit_test(message_take_survives_a_peer_changing_the_length),
 	};
 
