@@ -86,11 +86,17 @@ void demo_die(const char *what)
 
 static int predict_only(void);
 
+static size_t question_count(void);
+
 int demo_main(int argc, char **argv, const struct demo *d)
 {
 	struct demo_args args = demo_parse_args(argc, argv);
 
 	running = d;
+	/* The questions end at the first unnamed one: one named after a gap
+	 * would never be asked by --predict, a mistake of the lesson's. */
+	for (size_t q = question_count(); q < DEMO_MAX_QUESTIONS; q++)
+		REQUIRE(d->questions[q].name == NULL);
 	if (args.trap_kind) {
 		puts(d->trap_kind ? d->trap_kind : "none");
 		return 0;
