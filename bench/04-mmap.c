@@ -112,23 +112,6 @@ static uint64_t next_random(uint64_t *state)
 	return *state = x;
 }
 
-/* write(2) may write less than asked (a file size limit, a full disk):
- * go on until all is written or it fails, with errno saying why. */
-static int write_all(int fd, const unsigned char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t done = write(fd, p, n);
-
-		if (done < 0 && errno == EINTR)
-			continue;
-		if (done < 0)
-			return -1;
-		p += done;
-		n -= (size_t)done;
-	}
-	return 0;
-}
-
 /* Write size pseudo-random bytes, sum them on the way, and fsync, so that
  * the pages are clean (no write-back during the measurements). */
 static int write_test_file(struct testfile *f, unsigned char *chunk)
@@ -148,7 +131,7 @@ static int write_test_file(struct testfile *f, unsigned char *chunk)
 			memcpy(chunk + i, &w, n - i < 8 ? n - i : 8);
 		}
 		f->sum += checksum_bytes(chunk, n);
-		if (write_all(fd, chunk, n) < 0)
+		if (fileio_write_full(fd, chunk, n) < 0)
 			goto out_close;
 	}
 	if (fsync(fd) < 0)

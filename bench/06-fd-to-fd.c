@@ -994,22 +994,6 @@ static uint64_t newlines(const unsigned char *p, size_t n)
 	return count;
 }
 
-/* write() all of p[0..n); 0 or -1. */
-static int write_all(int fd, const unsigned char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* read-write: count in the buffer the copy passes through anyway. */
 static int count_by_reading(struct way *w, uint64_t *lines)
 {
@@ -1018,7 +1002,7 @@ static int count_by_reading(struct way *w, uint64_t *lines)
 	*lines = 0;
 	while ((n = fileio_read_full(w->in, w->buf, w->buf_len)) > 0) {
 		*lines += newlines(w->buf, (size_t)n);
-		if (write_all(w->out, w->buf, (size_t)n) < 0)
+		if (fileio_write_full(w->out, w->buf, (size_t)n) < 0)
 			return -1;
 	}
 	return n < 0 ? -1 : 0;
@@ -1035,7 +1019,7 @@ static int count_in_mapping(struct way *w, uint64_t *lines)
 		return -1;
 	*lines = newlines(mf.data, mf.len);
 	if (w->kind == MMAP_WRITE)
-		ret = write_all(w->out, mf.data, mf.len);
+		ret = fileio_write_full(w->out, mf.data, mf.len);
 	else
 		ret = fdcopy_sendfile(w->in, w->out, w->size, &w->count) ==
 		      (ssize_t)w->size ? 0 : -1;
