@@ -528,27 +528,25 @@ static pid_t start_checker(int fd, size_t len, int report)
 	}
 }
 
-/* Copy once to a fresh socket or pipe with a checking reader; *sum. */
-static int sum_through_stream(struct way *w, uint64_t *sum)
+/*
+ * Start a checking reader of len bytes on ends[0], let deliver write them
+ * into ends[1], and set *sum to what the reader summed. ends is a fresh
+ * socket or pipe; both ends are closed here, whatever happens.
+ */
+static int sum_what_arrives(int ends[2], size_t len,
+			    int (*deliver)(void *ctx, int fd), void *ctx,
+			    uint64_t *sum)
 {
-	int ends[2], rp[2], status, saved_out = w->out;
-	struct drain *saved_drain = w->drain;
+	int rp[2], status, ret = -1;
 	pid_t pid;
-	int ret = -1;
 
 	if (pipe2(rp, O_CLOEXEC) < 0)
-		return -1;
-	if (stream_pair(w->dest, ends) < 0)
-		goto out_report;
-	pid = start_checker(ends[0], w->size, rp[1]);
-	if (pid < 0)
 		goto out_ends;
+	pid = start_checker(ends[0], len, rp[1]);
+	if (pid < 0)
+		goto out_report;
 	remember_drain(pid);
-	w->out = ends[1];
-	w->drain = NULL;
-	ret = copy_once(w);
-	w->out = saved_out;
-	w->drain = saved_drain;
+	ret = deliver(ctx, ends[1]);
 	close(ends[1]);
 	ends[1] = -1;
 	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
@@ -556,14 +554,39 @@ static int sum_through_stream(struct way *w, uint64_t *sum)
 	    read(rp[0], sum, sizeof(*sum)) != sizeof(*sum))
 		ret = -1;
 	forget_drain(pid);
+out_report:
+	close(rp[0]);
+	close(rp[1]);
 out_ends:
 	close(ends[0]);
 	if (ends[1] >= 0)
 		close(ends[1]);
-out_report:
-	close(rp[0]);
-	close(rp[1]);
 	return ret;
+}
+
+/* A deliver for sum_what_arrives: one copy the way ctx does, into fd. */
+static int copy_into(void *ctx, int fd)
+{
+	struct way *w = ctx;
+	struct drain *saved_drain = w->drain;
+	int saved_out = w->out, ret;
+
+	w->out = fd;
+	w->drain = NULL;
+	ret = copy_once(w);
+	w->out = saved_out;
+	w->drain = saved_drain;
+	return ret;
+}
+
+/* Copy once to a fresh socket or pipe with a checking reader; *sum. */
+static int sum_through_stream(struct way *w, uint64_t *sum)
+{
+	int ends[2];
+
+	if (stream_pair(w->dest, ends) < 0)
+		return -1;
+	return sum_what_arrives(ends, w->size, copy_into, w, sum);
 }
 
 /* Copy once the way w does and check that the source's bytes arrived. */
@@ -801,6 +824,34 @@ static int close_endpoints(struct endpoints *e)
 	return ret;
 }
 
+/*
+ * For the groups that copy file to file only: write the source, size bytes
+ * (*sum, its checksum), and open it and the destination file, no drains.
+ * Says in one line what failed. close_source undoes it, either way.
+ */
+static int open_source(struct endpoints *e, size_t size, unsigned char *chunk,
+		       uint64_t *sum)
+{
+	e->in = e->out = -1;
+	e->socket.pid = e->pipe.pid = 0;
+	if (write_file(src_path, size, chunk, sum) < 0 ||
+	    open_endpoints(e, SIZE_MAX, NULL) < 0) {
+		fprintf(stderr, "%s: cannot write %s: %s\n", prog, src_path,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Close the endpoints and remove the source: 0, or -1 if a drain failed. */
+static int close_source(struct endpoints *e)
+{
+	int ret = close_endpoints(e);
+
+	unlink(src_path);
+	return ret;
+}
+
 /* After the first copy_file_range: did the file system copy or share? */
 static void say_how_copy_file_range_copied(int in, int out, size_t size)
 {
@@ -852,11 +903,10 @@ static int measure_size(struct bench_run *run, size_t size, unsigned char *chunk
 		goto out_close;
 	ret = 0;
 out_close:
-	if (close_endpoints(&e) < 0 && ret == 0) {
+	if (close_source(&e) < 0 && ret == 0) {
 		fprintf(stderr, "%s: a drain process failed\n", prog);
 		ret = -1;
 	}
-	unlink(src_path);
 	return ret;
 }
 
@@ -920,14 +970,8 @@ static int check_small(struct small *s, unsigned char *chunk)
 	uint64_t sum;
 	int ret = -1;
 
-	e.in = e.out = -1;
-	e.socket.pid = e.pipe.pid = 0;
-	if (write_file(src_path, SMALL, chunk, &sum) < 0 ||
-	    open_endpoints(&e, SIZE_MAX, NULL) < 0) {
-		fprintf(stderr, "%s: cannot write %s: %s\n", prog, src_path,
-			strerror(errno));
+	if (open_source(&e, SMALL, chunk, &sum) < 0)
 		goto out_close;
-	}
 	for (int k = READ_WRITE; k <= RANGE; k++) {
 		struct way w = s[k].way;
 
@@ -938,8 +982,7 @@ static int check_small(struct small *s, unsigned char *chunk)
 	}
 	ret = 0;
 out_close:
-	close_endpoints(&e);
-	unlink(src_path);
+	close_source(&e);
 	return ret;
 }
 
@@ -1044,7 +1087,7 @@ static uint64_t run_counting(void *ctx, uint64_t iters)
 }
 
 static int measure_counting(struct bench_run *run, size_t size,
-			    unsigned char *chunk, const struct plan *p)
+			    unsigned char *chunk)
 {
 	static const enum kind kinds[] = { READ_WRITE, MMAP_WRITE, SENDFILE };
 	const char *param = "dest=file;count=lines";
@@ -1055,14 +1098,8 @@ static int measure_counting(struct bench_run *run, size_t size,
 	uint64_t sum, got;
 	int ret = -1;
 
-	e.in = e.out = -1;
-	e.socket.pid = e.pipe.pid = 0;
-	if (write_file(src_path, size, chunk, &sum) < 0 ||
-	    open_endpoints(&e, SIZE_MAX, p) < 0) {
-		fprintf(stderr, "%s: cannot write %s: %s\n", prog, src_path,
-			strerror(errno));
+	if (open_source(&e, size, chunk, &sum) < 0)
 		goto out_close;
-	}
 	for (int i = 0; i < 3; i++) {
 		w[i] = way_for(kinds[i], TO_FILE, size, e.in, e.out, NULL, 0);
 		v[i] = variant_of(&w[i]);
@@ -1088,8 +1125,7 @@ static int measure_counting(struct bench_run *run, size_t size,
 	}
 	ret = 0;
 out_close:
-	close_endpoints(&e);
-	unlink(src_path);
+	close_source(&e);
 	return ret;
 }
 
@@ -1217,47 +1253,38 @@ static uint64_t run_sends(void *ctx, uint64_t iters)
 	return 0;
 }
 
+/* A deliver for sum_what_arrives: the sender ctx's buffer, once, into fd,
+ * waiting for every zerocopy completion before fd is closed. */
+static int send_checked(void *ctx, int fd)
+{
+	struct sender once = *(struct sender *)ctx;
+	struct drain checker = { .in = fd };
+	int ret;
+
+	once.drain = &checker;
+	ret = send_once(&once, fd);
+	while (ret == 0 && once.completed < once.issued)
+		ret = reap(&once, 1) < 0 ? -1 : 0;
+	return ret;
+}
+
 /* The buffer arrives intact: sent once to a checking reader. */
 static int check_sends(struct sender *s)
 {
-	struct drain checker = { .in = -1 };
-	int ends[2], rp[2], status, one = 1, ret = -1;
+	int ends[2], one = 1;
 	uint64_t sum = 0;
-	pid_t pid;
 
-	if (pipe2(rp, O_CLOEXEC) < 0)
+	if (tcp_pair(ends) < 0)
 		return -1;
-	if (tcp_pair(ends) < 0 ||
-	    setsockopt(ends[1], SOL_SOCKET, SO_ZEROCOPY, &one, sizeof(one)) < 0)
-		goto out_report;
-	pid = start_checker(ends[0], s->size, rp[1]);
-	if (pid < 0)
-		goto out_ends;
-	remember_drain(pid);
-	checker.in = ends[1];
-	{
-		struct sender once = *s;
-
-		once.drain = &checker;
-		ret = send_once(&once, ends[1]);
-		while (ret == 0 && once.completed < once.issued)
-			ret = reap(&once, 1) < 0 ? -1 : 0;
-	}
-	close(ends[1]);
-	ends[1] = -1;
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
-	    WEXITSTATUS(status) != 0 || read(rp[0], &sum, sizeof(sum)) != sizeof(sum) ||
-	    sum != checksum_bytes(s->buf, s->size))
-		ret = -1;
-	forget_drain(pid);
-out_ends:
-	close(ends[0]);
-	if (ends[1] >= 0)
+	if (setsockopt(ends[1], SOL_SOCKET, SO_ZEROCOPY, &one,
+		       sizeof(one)) < 0) {
+		close(ends[0]);
 		close(ends[1]);
-out_report:
-	close(rp[0]);
-	close(rp[1]);
-	return ret;
+		return -1;
+	}
+	if (sum_what_arrives(ends, s->size, send_checked, s, &sum) < 0)
+		return -1;
+	return sum == checksum_bytes(s->buf, s->size) ? 0 : -1;
 }
 
 static int measure_zerocopy(struct bench_run *run, size_t size)
@@ -1361,20 +1388,15 @@ static const size_t tcp_sizes[] = { 4 << 10, 64 << 10, 1 << 20 };
 static int measure_pipe_sweep(struct bench_run *run, unsigned char *chunk,
 			      const struct plan *p)
 {
-	struct endpoints e = { .in = -1, .out = -1 };
+	struct endpoints e;
 	uint64_t sum;
 	int ret = -1;
 
-	if (write_file(src_path, p->pipes_at, chunk, &sum) < 0 ||
-	    open_endpoints(&e, SIZE_MAX, p) < 0) {
-		fprintf(stderr, "%s: cannot write %s: %s\n", prog, src_path,
-			strerror(errno));
+	if (open_source(&e, p->pipes_at, chunk, &sum) < 0)
 		goto out_close;
-	}
 	ret = measure_pipes(run, e.in, e.out, p->pipes_at, sum, p, 1);
 out_close:
-	close_endpoints(&e);
-	unlink(src_path);
+	close_source(&e);
 	return ret;
 }
 
@@ -1385,7 +1407,7 @@ static int measure_others(struct bench_run *run, const struct bench_config *cfg,
 {
 	if (measure_pipe_sweep(run, chunk, p) < 0 ||
 	    measure_small_files(run, p->files, chunk, p->pipe_max) < 0 ||
-	    measure_counting(run, p->lines_at, chunk, p) < 0)
+	    measure_counting(run, p->lines_at, chunk) < 0)
 		return -1;
 	for (size_t i = 0; i < sizeof(tcp_sizes) / sizeof(tcp_sizes[0]); i++)
 		if ((!cfg->quick || tcp_sizes[i] == (64 << 10)) &&
