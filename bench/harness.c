@@ -2,11 +2,11 @@
  * harness.c - calibrated, interleaved, checked timing (see harness.h).
  *
  * Layout: command-line parsing; the registry of what to undo on exit and
- * on signals; the CSV file and its safe replacement; statistics; buffers;
- * the pseudo-random test files of lessons 04 and 06; then bench_measure,
- * which is built from four steps that mirror the method: set up (and
- * measure the memory), calibrate, take interleaved samples, then check,
- * summarise and write.
+ * on signals; the CSV file and its safe replacement; resource limits;
+ * buffers; the pseudo-random test files of lessons 04 and 06; then
+ * bench_measure, which is built from four steps that mirror the method: set
+ * up (and measure the memory), calibrate (src/benchstats.h's rule), take
+ * interleaved samples, then check, summarise (src/benchstats.h) and write.
  */
 #include "harness.h"
 
