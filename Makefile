@@ -471,8 +471,8 @@ test: $(LESSONS_TEST)
 # threads of one process, built with -fsanitize=thread.
 
 TSAN_07 = $(BUILD)/tsan/tsan_rings
-TSAN_07_SRC = tests/tsan_rings.c src/shmring.c src/peer.c src/measure.c \
-              lessons/07-shared-memory/solution.c
+TSAN_07_SRC = tests/tsan_rings.c src/shmring.c src/peer.c src/fileio.c \
+              src/checksum.c src/measure.c lessons/07-shared-memory/solution.c
 
 $(TSAN_07): $(TSAN_07_SRC) src/shmring.h src/peer.h lessons/07-shared-memory/exercise.h
 	$(call say,LD,$@)

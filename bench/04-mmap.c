@@ -53,7 +53,6 @@
 #define COLD_MAX ((size_t)64 << 20)
 #define RANDOM_MIN ((size_t)64 << 10)
 #define RANDOM_MAX ((size_t)256 << 20)
-#define CHUNK ((size_t)1 << 20)		/* writing the test file */
 
 static const size_t read_buffers[] = { 4 << 10, 64 << 10, 1 << 20, 16 << 20 };
 
@@ -80,11 +79,14 @@ struct way {
 static char folder[PATH_MAX], file_path[PATH_MAX + 16];
 
 /* build/04-mmap-files.PID.XXXXXX, beside build/bench/ where this program
- * is, and the name of the data file in it. */
+ * is, and the name of the data file in it. Says in one line if it cannot. */
 static int make_folder(void)
 {
-	if (bench_build_temp_folder(folder, sizeof(folder), "04-mmap-files") < 0)
+	if (bench_build_temp_folder(folder, sizeof(folder), "04-mmap-files") < 0) {
+		fprintf(stderr, "04-mmap: cannot make a folder for test files: "
+			"%s\n", strerror(errno));
 		return -1;
+	}
 	snprintf(file_path, sizeof(file_path), "%s/data", folder);
 	return 0;
 }
@@ -101,62 +103,11 @@ static int room_for(const struct bench_config *cfg)
 
 /* --- The test file ---------------------------------------------------------- */
 
-/* xorshift64: fast pseudo-random words, the same every run. */
-static uint64_t next_random(uint64_t *state)
+/* Write the file of size pseudo-random bytes, and know its sum. fsync'd,
+ * so that the pages are clean (no write-back during the measurements). */
+static int write_test_file(struct testfile *f)
 {
-	uint64_t x = *state;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return *state = x;
-}
-
-/* write(2) may write less than asked (a file size limit, a full disk):
- * go on until all is written or it fails, with errno saying why. */
-static int write_all(int fd, const unsigned char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t done = write(fd, p, n);
-
-		if (done < 0 && errno == EINTR)
-			continue;
-		if (done < 0)
-			return -1;
-		p += done;
-		n -= (size_t)done;
-	}
-	return 0;
-}
-
-/* Write size pseudo-random bytes, sum them on the way, and fsync, so that
- * the pages are clean (no write-back during the measurements). */
-static int write_test_file(struct testfile *f, unsigned char *chunk)
-{
-	uint64_t state = 0x9e3779b97f4a7c15u ^ f->size;
-	int fd = open(f->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-
-	if (fd < 0)
-		return -1;
-	f->sum = 0;
-	for (size_t done = 0; done < f->size; done += CHUNK) {
-		size_t n = f->size - done < CHUNK ? f->size - done : CHUNK;
-
-		for (size_t i = 0; i < n; i += 8) {
-			uint64_t w = next_random(&state);
-
-			memcpy(chunk + i, &w, n - i < 8 ? n - i : 8);
-		}
-		f->sum += checksum_bytes(chunk, n);
-		if (write_all(fd, chunk, n) < 0)
-			goto out_close;
-	}
-	if (fsync(fd) < 0)
-		goto out_close;
-	return close(fd);
-out_close:
-	close(fd);
-	return -1;
+	return bench_write_random_file(f->path, f->size, 1, &f->sum);
 }
 
 /* The blocks of the file in a fixed random order (Fisher-Yates). */
@@ -171,7 +122,7 @@ static int shuffle_blocks(struct testfile *f)
 	for (size_t i = 0; i < f->nblocks; i++)
 		f->order[i] = i * BLOCK;
 	for (size_t i = f->nblocks; i-- > 1;) {	/* no wrap when nblocks is 0 */
-		size_t j = next_random(&state) % (i + 1), t = f->order[i];
+		size_t j = bench_next_random(&state) % (i + 1), t = f->order[i];
 
 		f->order[i] = f->order[j];
 		f->order[j] = t;
@@ -420,11 +371,11 @@ static int evictable(const char *path)
 }
 
 static int measure_size(struct bench_run *run, struct testfile *f,
-			unsigned char *chunk, int *cold_ok)
+			int *cold_ok)
 {
 	int ret = -1, file_id = bench_cleanup_file(f->path);
 
-	if (file_id < 0 || write_test_file(f, chunk) < 0 ||
+	if (file_id < 0 || write_test_file(f) < 0 ||
 	    shuffle_blocks(f) < 0) {
 		fprintf(stderr, "04-mmap: cannot write %s: %s\n", f->path,
 			strerror(errno));
@@ -450,13 +401,27 @@ out_remove:
 	return ret;
 }
 
+/* Every size, each in a test file of its own. 0, or -1 to stop the run. */
+static int measure_all(struct bench_run *run, const struct bench_config *cfg)
+{
+	int cold_ok = 1;
+
+	if (make_folder() < 0 || !room_for(cfg))
+		return -1;
+	for (size_t i = 0; i < cfg->nsizes; i++) {
+		struct testfile f = { .path = file_path, .size = cfg->sizes[i] };
+
+		if (measure_size(run, &f, &cold_ok) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct bench_config cfg;
 	struct bench_run *run;
-	unsigned char *chunk;
 	size_t steps = 0;
-	int cold_ok = 1;
 
 	bench_parse_args(&cfg, argc, argv, LESSON_ID,
 			 "4K,16K,64K,256K,512K,1M,2M,4M,16M,64M,256M,1G",
@@ -464,31 +429,5 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < cfg.nsizes; i++)
 		steps += steps_for(cfg.sizes[i]);
 	run = bench_open(&cfg, steps);
-	if (!run)
-		return 1;
-	if (make_folder() < 0) {
-		fprintf(stderr, "04-mmap: cannot make a folder for test files: "
-			"%s\n", strerror(errno));
-		goto out_abandon;
-	}
-	chunk = malloc(CHUNK);
-	if (!chunk) {
-		fprintf(stderr, "04-mmap: out of memory\n");
-		goto out_abandon;
-	}
-	if (!room_for(&cfg))
-		goto out_free;
-	for (size_t i = 0; i < cfg.nsizes; i++) {
-		struct testfile f = { .path = file_path, .size = cfg.sizes[i] };
-
-		if (measure_size(run, &f, chunk, &cold_ok) < 0)
-			goto out_free;
-	}
-	free(chunk);
-	return bench_close(run) < 0 ? 1 : 0;
-out_free:
-	free(chunk);
-out_abandon:
-	bench_abandon(run);
-	return 1;
+	return run ? bench_finish(run, measure_all(run, &cfg)) : 1;
 }

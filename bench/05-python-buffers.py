@@ -49,25 +49,12 @@ import time
 from itertools import repeat
 
 
-def open_closed_streams():
-    """Descriptors 0-2 that are closed become /dev/null, read-only (as
-    program_start in src/program.c does), before any file is opened."""
-    for fd in (0, 1, 2):
-        try:
-            os.fstat(fd)
-        except OSError:
-            os.open(os.devnull, os.O_RDONLY)   # the lowest free number: fd
-    if sys.stdout is None:      # writes to it fail, and are reported
-        sys.stdout = open(1, "w", closefd=False)
-    if sys.stderr is None:      # nobody reads it: messages go nowhere
-        sys.stderr = open(os.devnull, "w")
-
+sys.dont_write_bytecode = True  # importing from tools/ leaves no __pycache__ there
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+from program import open_closed_streams, say, silence_stdout  # noqa: E402
 
 open_closed_streams()
 import workbench  # noqa: E402  (after the streams are safe)
-
-sys.dont_write_bytecode = True  # importing results.py leaves no __pycache__ in tools/
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
 from results import COLUMNS  # noqa: E402
 
 BENCH = "05-python-buffers"
@@ -469,23 +456,6 @@ def run(sizes, path):
         raise
     except OSError as e:
         raise Failure(f"cannot write {where}: {e.strerror}") from None
-
-
-def say(line):
-    """One line on stderr, if stderr can still take it."""
-    try:
-        print(line, file=sys.stderr, flush=True)
-    except OSError:
-        pass
-
-
-def silence_stdout():
-    """After stdout failed, stop Python's own flush at exit from failing
-    again with a traceback (the method of the Python docs on SIGPIPE)."""
-    try:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
 
 
 def main():

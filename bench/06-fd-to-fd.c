@@ -79,7 +79,7 @@
 #include "size.h"
 
 #define BUFFER ((size_t)64 << 10)	/* read-write's buffer in the main rows */
-#define CHUNK ((size_t)1 << 20)		/* writing and checking files */
+#define CHUNK ((size_t)1 << 20)		/* the checking reader's buffer */
 #define SMALL ((size_t)4 << 10)		/* the small files' size */
 #define MAX_DRAINS 2
 #define RING 64				/* CPU times kept per variant */
@@ -138,70 +138,33 @@ static void forget_drain(pid_t pid)
 /*
  * build/06-fd-to-fd-files.PID.XXXXXX, beside build/bench/ where we are,
  * removed with what is in it however the program ends (the registry of
- * harness.h); a folder left by a killed run is removed by the next.
+ * harness.h); a folder left by a killed run is removed by the next. Says
+ * in one line if it cannot.
  */
 static int make_folder(void)
 {
 	if (bench_build_temp_folder(folder, sizeof(folder),
 				    "06-fd-to-fd-files") < 0) {
 		folder[0] = '\0';
-		return -1;
+	} else {
+		snprintf(src_path, sizeof(src_path), "%s/source", folder);
+		snprintf(dst_path, sizeof(dst_path), "%s/copy", folder);
+		if (bench_cleanup_add(clean_up_on_exit, NULL) >= 0)
+			return 0;
 	}
-	snprintf(src_path, sizeof(src_path), "%s/source", folder);
-	snprintf(dst_path, sizeof(dst_path), "%s/copy", folder);
-	return bench_cleanup_add(clean_up_on_exit, NULL) < 0 ? -1 : 0;
+	fprintf(stderr, "%s: cannot make a folder for test files: %s\n",
+		prog, strerror(errno));
+	return -1;
 }
 
 /* --- Files ------------------------------------------------------------------- */
 
-static uint64_t next_random(uint64_t *state)
-{
-	uint64_t x = *state;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return *state = x;
-}
-
 /* size pseudo-random bytes (a newline now and then, by chance); returns
  * 0 or -1 and sets *sum. fsync'd, so no write-back runs during the
- * timing, unless it is one of many small files (synced all at once). */
-static int write_some(const char *path, size_t size, unsigned char *chunk,
-		      uint64_t *sum, int sync)
+ * timing; many small files are synced all at once instead. */
+static int write_file(const char *path, size_t size, uint64_t *sum)
 {
-	uint64_t state = 0x9e3779b97f4a7c15u ^ size;
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-
-	if (fd < 0)
-		return -1;
-	*sum = 0;
-	for (size_t done = 0; done < size; done += CHUNK) {
-		size_t n = size - done < CHUNK ? size - done : CHUNK;
-
-		for (size_t i = 0; i < n; i += 8) {
-			uint64_t w = next_random(&state);
-
-			memcpy(chunk + i, &w, n - i < 8 ? n - i : 8);
-		}
-		*sum += checksum_bytes(chunk, n);
-		if (fileio_write_full(fd, chunk, n) < 0)
-			goto out_close;
-	}
-	if (sync && fsync(fd) < 0)
-		goto out_close;
-	return close(fd);
-out_close:
-	if (errno == 0)
-		errno = ENOSPC;
-	close(fd);
-	return -1;
-}
-
-static int write_file(const char *path, size_t size, unsigned char *chunk,
-		      uint64_t *sum)
-{
-	return write_some(path, size, chunk, sum, 1);
+	return bench_write_random_file(path, size, 1, sum);
 }
 
 /* checksum_bytes of the first size bytes of fd, read through a mapping. */
@@ -507,27 +470,25 @@ static pid_t start_checker(int fd, size_t len, int report)
 	}
 }
 
-/* Copy once to a fresh socket or pipe with a checking reader; *sum. */
-static int sum_through_stream(struct way *w, uint64_t *sum)
+/*
+ * Start a checking reader of len bytes on ends[0], let deliver write them
+ * into ends[1], and set *sum to what the reader summed. ends is a fresh
+ * socket or pipe; both ends are closed here, whatever happens.
+ */
+static int sum_what_arrives(int ends[2], size_t len,
+			    int (*deliver)(void *ctx, int fd), void *ctx,
+			    uint64_t *sum)
 {
-	int ends[2], rp[2], status, saved_out = w->out;
-	struct drain *saved_drain = w->drain;
+	int rp[2], status, ret = -1;
 	pid_t pid;
-	int ret = -1;
 
 	if (pipe2(rp, O_CLOEXEC) < 0)
-		return -1;
-	if (stream_pair(w->dest, ends) < 0)
-		goto out_report;
-	pid = start_checker(ends[0], w->size, rp[1]);
-	if (pid < 0)
 		goto out_ends;
+	pid = start_checker(ends[0], len, rp[1]);
+	if (pid < 0)
+		goto out_report;
 	remember_drain(pid);
-	w->out = ends[1];
-	w->drain = NULL;
-	ret = copy_once(w);
-	w->out = saved_out;
-	w->drain = saved_drain;
+	ret = deliver(ctx, ends[1]);
 	close(ends[1]);
 	ends[1] = -1;
 	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
@@ -535,14 +496,39 @@ static int sum_through_stream(struct way *w, uint64_t *sum)
 	    read(rp[0], sum, sizeof(*sum)) != sizeof(*sum))
 		ret = -1;
 	forget_drain(pid);
+out_report:
+	close(rp[0]);
+	close(rp[1]);
 out_ends:
 	close(ends[0]);
 	if (ends[1] >= 0)
 		close(ends[1]);
-out_report:
-	close(rp[0]);
-	close(rp[1]);
 	return ret;
+}
+
+/* A deliver for sum_what_arrives: one copy the way ctx does, into fd. */
+static int copy_into(void *ctx, int fd)
+{
+	struct way *w = ctx;
+	struct drain *saved_drain = w->drain;
+	int saved_out = w->out, ret;
+
+	w->out = fd;
+	w->drain = NULL;
+	ret = copy_once(w);
+	w->out = saved_out;
+	w->drain = saved_drain;
+	return ret;
+}
+
+/* Copy once to a fresh socket or pipe with a checking reader; *sum. */
+static int sum_through_stream(struct way *w, uint64_t *sum)
+{
+	int ends[2];
+
+	if (stream_pair(w->dest, ends) < 0)
+		return -1;
+	return sum_what_arrives(ends, w->size, copy_into, w, sum);
 }
 
 /* Copy once the way w does and check that the source's bytes arrived. */
@@ -780,6 +766,33 @@ static int close_endpoints(struct endpoints *e)
 	return ret;
 }
 
+/*
+ * For the groups that copy file to file only: write the source, size bytes
+ * (*sum, its checksum), and open it and the destination file, no drains.
+ * Says in one line what failed. close_source undoes it, either way.
+ */
+static int open_source(struct endpoints *e, size_t size, uint64_t *sum)
+{
+	e->in = e->out = -1;
+	e->socket.pid = e->pipe.pid = 0;
+	if (write_file(src_path, size, sum) < 0 ||
+	    open_endpoints(e, SIZE_MAX, NULL) < 0) {
+		fprintf(stderr, "%s: cannot write %s: %s\n", prog, src_path,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Close the endpoints and remove the source: 0, or -1 if a drain failed. */
+static int close_source(struct endpoints *e)
+{
+	int ret = close_endpoints(e);
+
+	unlink(src_path);
+	return ret;
+}
+
 /* After the first copy_file_range: did the file system copy or share? */
 static void say_how_copy_file_range_copied(int in, int out, size_t size)
 {
@@ -797,14 +810,14 @@ static void say_how_copy_file_range_copied(int in, int out, size_t size)
 			      : "of a kind FIEMAP cannot tell");
 }
 
-static int measure_size(struct bench_run *run, size_t size, unsigned char *chunk,
+static int measure_size(struct bench_run *run, size_t size,
 			const struct plan *p, int *told)
 {
 	struct endpoints e = { .in = -1, .out = -1 };
 	uint64_t sum;
 	int ret = -1;
 
-	if (write_file(src_path, size, chunk, &sum) < 0) {
+	if (write_file(src_path, size, &sum) < 0) {
 		fprintf(stderr, "%s: cannot write %s: %s\n", prog, src_path,
 			strerror(errno));
 		return -1;
@@ -831,11 +844,10 @@ static int measure_size(struct bench_run *run, size_t size, unsigned char *chunk
 		goto out_close;
 	ret = 0;
 out_close:
-	if (close_endpoints(&e) < 0 && ret == 0) {
+	if (close_source(&e) < 0 && ret == 0) {
 		fprintf(stderr, "%s: a drain process failed\n", prog);
 		ret = -1;
 	}
-	unlink(src_path);
 	return ret;
 }
 
@@ -872,7 +884,7 @@ static uint64_t run_small(void *ctx, uint64_t iters)
 	return 0;
 }
 
-static int make_small_files(size_t files, unsigned char *chunk, uint64_t *sum)
+static int make_small_files(size_t files, uint64_t *sum)
 {
 	char path[PATH_MAX + 16];
 	uint64_t s;
@@ -884,7 +896,7 @@ static int make_small_files(size_t files, unsigned char *chunk, uint64_t *sum)
 		if (close(open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600)) < 0)
 			return -1;
 		small_name(path, sizeof(path), 's', i);
-		if (write_some(path, SMALL, chunk, &s, 0) < 0)
+		if (bench_write_random_file(path, SMALL, 0, &s) < 0)
 			return -1;
 		*sum = s;	/* every small file holds the same bytes */
 	}
@@ -893,20 +905,14 @@ static int make_small_files(size_t files, unsigned char *chunk, uint64_t *sum)
 }
 
 /* Each way copies one small file correctly before it is timed. */
-static int check_small(struct small *s, unsigned char *chunk)
+static int check_small(struct small *s)
 {
 	struct endpoints e;
 	uint64_t sum;
 	int ret = -1;
 
-	e.in = e.out = -1;
-	e.socket.pid = e.pipe.pid = 0;
-	if (write_file(src_path, SMALL, chunk, &sum) < 0 ||
-	    open_endpoints(&e, SIZE_MAX, NULL) < 0) {
-		fprintf(stderr, "%s: cannot write %s: %s\n", prog, src_path,
-			strerror(errno));
+	if (open_source(&e, SMALL, &sum) < 0)
 		goto out_close;
-	}
 	for (int k = READ_WRITE; k <= RANGE; k++) {
 		struct way w = s[k].way;
 
@@ -917,13 +923,12 @@ static int check_small(struct small *s, unsigned char *chunk)
 	}
 	ret = 0;
 out_close:
-	close_endpoints(&e);
-	unlink(src_path);
+	close_source(&e);
 	return ret;
 }
 
 static int measure_small_files(struct bench_run *run, size_t files,
-			       unsigned char *chunk, size_t pipe_len)
+			       size_t pipe_len)
 {
 	struct small s[5];
 	struct bench_variant v[5];
@@ -931,7 +936,7 @@ static int measure_small_files(struct bench_run *run, size_t files,
 	char param[48];
 	uint64_t sum = 0;
 
-	if (make_small_files(files, chunk, &sum) < 0) {
+	if (make_small_files(files, &sum) < 0) {
 		fprintf(stderr, "%s: cannot write %zu small files in %s: %s\n",
 			prog, files, folder, strerror(errno));
 		return -1;
@@ -946,7 +951,7 @@ static int measure_small_files(struct bench_run *run, size_t files,
 		v[k].bytes_per_op = files * SMALL;
 	}
 	snprintf(param, sizeof(param), "dest=file;file=%zu", SMALL);
-	if (check_small(s, chunk) < 0)
+	if (check_small(s) < 0)
 		return -1;
 	if (bench_measure(run, files * SMALL, param, v, 5, r) < 0)
 		return -1;
@@ -973,22 +978,6 @@ static uint64_t newlines(const unsigned char *p, size_t n)
 	return count;
 }
 
-/* write() all of p[0..n); 0 or -1. */
-static int write_all(int fd, const unsigned char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* read-write: count in the buffer the copy passes through anyway. */
 static int count_by_reading(struct way *w, uint64_t *lines)
 {
@@ -997,7 +986,7 @@ static int count_by_reading(struct way *w, uint64_t *lines)
 	*lines = 0;
 	while ((n = fileio_read_full(w->in, w->buf, w->buf_len)) > 0) {
 		*lines += newlines(w->buf, (size_t)n);
-		if (write_all(w->out, w->buf, (size_t)n) < 0)
+		if (fileio_write_full(w->out, w->buf, (size_t)n) < 0)
 			return -1;
 	}
 	return n < 0 ? -1 : 0;
@@ -1014,7 +1003,7 @@ static int count_in_mapping(struct way *w, uint64_t *lines)
 		return -1;
 	*lines = newlines(mf.data, mf.len);
 	if (w->kind == MMAP_WRITE)
-		ret = write_all(w->out, mf.data, mf.len);
+		ret = fileio_write_full(w->out, mf.data, mf.len);
 	else
 		ret = fdcopy_sendfile(w->in, w->out, w->size, &w->count) ==
 		      (ssize_t)w->size ? 0 : -1;
@@ -1038,8 +1027,7 @@ static uint64_t run_counting(void *ctx, uint64_t iters)
 	return lines;
 }
 
-static int measure_counting(struct bench_run *run, size_t size,
-			    unsigned char *chunk, const struct plan *p)
+static int measure_counting(struct bench_run *run, size_t size)
 {
 	static const enum kind kinds[] = { READ_WRITE, MMAP_WRITE, SENDFILE };
 	const char *param = "dest=file;count=lines";
@@ -1050,14 +1038,8 @@ static int measure_counting(struct bench_run *run, size_t size,
 	uint64_t sum, got;
 	int ret = -1;
 
-	e.in = e.out = -1;
-	e.socket.pid = e.pipe.pid = 0;
-	if (write_file(src_path, size, chunk, &sum) < 0 ||
-	    open_endpoints(&e, SIZE_MAX, p) < 0) {
-		fprintf(stderr, "%s: cannot write %s: %s\n", prog, src_path,
-			strerror(errno));
+	if (open_source(&e, size, &sum) < 0)
 		goto out_close;
-	}
 	for (int i = 0; i < 3; i++) {
 		w[i] = way_for(kinds[i], TO_FILE, size, e.in, e.out, NULL, 0);
 		v[i] = variant_of(&w[i]);
@@ -1083,8 +1065,7 @@ static int measure_counting(struct bench_run *run, size_t size,
 	}
 	ret = 0;
 out_close:
-	close_endpoints(&e);
-	unlink(src_path);
+	close_source(&e);
 	return ret;
 }
 
@@ -1212,47 +1193,38 @@ static uint64_t run_sends(void *ctx, uint64_t iters)
 	return 0;
 }
 
+/* A deliver for sum_what_arrives: the sender ctx's buffer, once, into fd,
+ * waiting for every zerocopy completion before fd is closed. */
+static int send_checked(void *ctx, int fd)
+{
+	struct sender once = *(struct sender *)ctx;
+	struct drain checker = { .in = fd };
+	int ret;
+
+	once.drain = &checker;
+	ret = send_once(&once, fd);
+	while (ret == 0 && once.completed < once.issued)
+		ret = reap(&once, 1) < 0 ? -1 : 0;
+	return ret;
+}
+
 /* The buffer arrives intact: sent once to a checking reader. */
 static int check_sends(struct sender *s)
 {
-	struct drain checker = { .in = -1 };
-	int ends[2], rp[2], status, one = 1, ret = -1;
+	int ends[2], one = 1;
 	uint64_t sum = 0;
-	pid_t pid;
 
-	if (pipe2(rp, O_CLOEXEC) < 0)
+	if (tcp_pair(ends) < 0)
 		return -1;
-	if (tcp_pair(ends) < 0 ||
-	    setsockopt(ends[1], SOL_SOCKET, SO_ZEROCOPY, &one, sizeof(one)) < 0)
-		goto out_report;
-	pid = start_checker(ends[0], s->size, rp[1]);
-	if (pid < 0)
-		goto out_ends;
-	remember_drain(pid);
-	checker.in = ends[1];
-	{
-		struct sender once = *s;
-
-		once.drain = &checker;
-		ret = send_once(&once, ends[1]);
-		while (ret == 0 && once.completed < once.issued)
-			ret = reap(&once, 1) < 0 ? -1 : 0;
-	}
-	close(ends[1]);
-	ends[1] = -1;
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
-	    WEXITSTATUS(status) != 0 || read(rp[0], &sum, sizeof(sum)) != sizeof(sum) ||
-	    sum != checksum_bytes(s->buf, s->size))
-		ret = -1;
-	forget_drain(pid);
-out_ends:
-	close(ends[0]);
-	if (ends[1] >= 0)
+	if (setsockopt(ends[1], SOL_SOCKET, SO_ZEROCOPY, &one,
+		       sizeof(one)) < 0) {
+		close(ends[0]);
 		close(ends[1]);
-out_report:
-	close(rp[0]);
-	close(rp[1]);
-	return ret;
+		return -1;
+	}
+	if (sum_what_arrives(ends, s->size, send_checked, s, &sum) < 0)
+		return -1;
+	return sum == checksum_bytes(s->buf, s->size) ? 0 : -1;
 }
 
 static int measure_zerocopy(struct bench_run *run, size_t size)
@@ -1353,40 +1325,18 @@ static size_t steps_for(size_t size, const struct plan *p)
 static const size_t tcp_sizes[] = { 4 << 10, 64 << 10, 1 << 20 };
 
 /* splice to a file through pipes of every size we may have, at one size. */
-static int measure_pipe_sweep(struct bench_run *run, unsigned char *chunk,
-			      const struct plan *p)
+static int measure_pipe_sweep(struct bench_run *run, const struct plan *p)
 {
-	struct endpoints e = { .in = -1, .out = -1 };
+	struct endpoints e;
 	uint64_t sum;
 	int ret = -1;
 
-	if (write_file(src_path, p->pipes_at, chunk, &sum) < 0 ||
-	    open_endpoints(&e, SIZE_MAX, p) < 0) {
-		fprintf(stderr, "%s: cannot write %s: %s\n", prog, src_path,
-			strerror(errno));
+	if (open_source(&e, p->pipes_at, &sum) < 0)
 		goto out_close;
-	}
 	ret = measure_pipes(run, e.in, e.out, p->pipes_at, sum, p, 1);
 out_close:
-	close_endpoints(&e);
-	unlink(src_path);
+	close_source(&e);
 	return ret;
-}
-
-/* The cases beside the size sweep: pipe sizes, small files, counting,
- * MSG_ZEROCOPY. */
-static int measure_others(struct bench_run *run, const struct bench_config *cfg,
-			  unsigned char *chunk, const struct plan *p)
-{
-	if (measure_pipe_sweep(run, chunk, p) < 0 ||
-	    measure_small_files(run, p->files, chunk, p->pipe_max) < 0 ||
-	    measure_counting(run, p->lines_at, chunk, p) < 0)
-		return -1;
-	for (size_t i = 0; i < sizeof(tcp_sizes) / sizeof(tcp_sizes[0]); i++)
-		if ((!cfg->quick || tcp_sizes[i] == (64 << 10)) &&
-		    measure_zerocopy(run, tcp_sizes[i]) < 0)
-			return -1;
-	return 0;
 }
 
 /* Source and copy on the disk, both in the page cache (warm). */
@@ -1403,14 +1353,35 @@ static int room_for(const struct bench_config *cfg, const struct plan *p)
 	return 1;
 }
 
+/* The size sweep, then the cases beside it: pipe sizes, small files,
+ * counting, MSG_ZEROCOPY. 0, or -1 to stop the run. */
+static int measure_all(struct bench_run *run, const struct bench_config *cfg,
+		       const struct plan *p)
+{
+	int told = 0;
+
+	if (make_folder() < 0 || !room_for(cfg, p))
+		return -1;
+	for (size_t i = 0; i < cfg->nsizes; i++)
+		if (measure_size(run, cfg->sizes[i], p, &told) < 0)
+			return -1;
+	if (measure_pipe_sweep(run, p) < 0 ||
+	    measure_small_files(run, p->files, p->pipe_max) < 0 ||
+	    measure_counting(run, p->lines_at) < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof(tcp_sizes) / sizeof(tcp_sizes[0]); i++)
+		if ((!cfg->quick || tcp_sizes[i] == (64 << 10)) &&
+		    measure_zerocopy(run, tcp_sizes[i]) < 0)
+			return -1;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct bench_config cfg;
 	struct bench_run *run;
 	struct plan p;
-	unsigned char *chunk;
 	size_t steps;
-	int told = 0;
 
 	bench_parse_args(&cfg, argc, argv, LESSON_ID,
 			 "4K,64K,1M,16M,256M,1G", "64K,64M");
@@ -1420,30 +1391,5 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < cfg.nsizes; i++)
 		steps += steps_for(cfg.sizes[i], &p);
 	run = bench_open(&cfg, steps);
-	if (!run)
-		return 1;
-	if (make_folder() < 0) {
-		fprintf(stderr, "%s: cannot make a folder for test files: %s\n",
-			prog, strerror(errno));
-		goto out_abandon;
-	}
-	chunk = malloc(CHUNK);
-	if (!chunk) {
-		fprintf(stderr, "%s: out of memory\n", prog);
-		goto out_abandon;
-	}
-	if (!room_for(&cfg, &p))
-		goto out_free;
-	for (size_t i = 0; i < cfg.nsizes; i++)
-		if (measure_size(run, cfg.sizes[i], chunk, &p, &told) < 0)
-			goto out_free;
-	if (measure_others(run, &cfg, chunk, &p) < 0)
-		goto out_free;
-	free(chunk);
-	return bench_close(run) < 0 ? 1 : 0;
-out_free:
-	free(chunk);
-out_abandon:
-	bench_abandon(run);
-	return 1;
+	return run ? bench_finish(run, measure_all(run, &cfg, &p)) : 1;
 }

@@ -2,10 +2,11 @@
  * harness.c - calibrated, interleaved, checked timing (see harness.h).
  *
  * Layout: command-line parsing; the registry of what to undo on exit and
- * on signals; the CSV file and its safe replacement; statistics; buffers;
- * then bench_measure, which is built from four steps that mirror the
- * method: set up (and measure the memory), calibrate, take interleaved
- * samples, then check, summarise and write.
+ * on signals; the CSV file and its safe replacement; resource limits;
+ * buffers; the pseudo-random test files of lessons 04 and 06; then
+ * bench_measure, which is built from four steps that mirror the method: set
+ * up (and measure the memory), calibrate (src/benchstats.h's rule), take
+ * interleaved samples, then check, summarise (src/benchstats.h) and write.
  */
 #include "harness.h"
 
@@ -24,6 +25,8 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "checksum.h"
+#include "fileio.h"
 #include "measure.h"
 #include "program.h"
 #include "size.h"
@@ -613,6 +616,14 @@ void bench_abandon(struct bench_run *run)
 	free(run);
 }
 
+int bench_finish(struct bench_run *run, int status)
+{
+	if (status == 0)
+		return bench_close(run) < 0;
+	bench_abandon(run);
+	return 1;
+}
+
 /* --- Resource limits ------------------------------------------------------ */
 
 size_t bench_largest_size(const struct bench_config *cfg)
@@ -714,6 +725,67 @@ void bench_free(void *p, size_t n)
 {
 	if (p)
 		munmap(p, n);
+}
+
+/* --- Test files ------------------------------------------------------------ */
+
+#define RANDOM_CHUNK ((size_t)1 << 20)	/* a file is written a MiB at a time */
+
+uint64_t bench_next_random(uint64_t *state)
+{
+	uint64_t x = *state;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return *state = x;
+}
+
+/* The next n bytes of the sequence into p, a word at a time. */
+static void fill_random(unsigned char *p, size_t n, uint64_t *state)
+{
+	for (size_t i = 0; i < n; i += 8) {
+		uint64_t w = bench_next_random(state);
+
+		memcpy(p + i, &w, n - i < 8 ? n - i : 8);
+	}
+}
+
+/* Every piece but the last is a whole number of 8-byte words, so the sums
+ * of the pieces add up to the sum of the file (checksum.h). */
+int bench_write_random_file(const char *path, size_t size, int sync,
+			    uint64_t *sum)
+{
+	uint64_t state = 0x9e3779b97f4a7c15u ^ size;
+	size_t chunk_len = size < RANDOM_CHUNK ? size : RANDOM_CHUNK;
+	unsigned char *chunk = malloc(chunk_len > 0 ? chunk_len : 1);
+	int fd, err;
+
+	if (!chunk)
+		return -1;
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		goto out_free;
+	*sum = 0;
+	for (size_t done = 0; done < size; done += RANDOM_CHUNK) {
+		size_t n = size - done < RANDOM_CHUNK ? size - done : RANDOM_CHUNK;
+
+		fill_random(chunk, n, &state);
+		*sum += checksum_bytes(chunk, n);
+		if (fileio_write_full(fd, chunk, n) < 0)
+			goto out_close;
+	}
+	if (sync && fsync(fd) < 0)
+		goto out_close;
+	free(chunk);
+	return close(fd);
+out_close:
+	close(fd);
+out_free:
+	err = errno ? errno : ENOSPC;
+	free(chunk);
+	errno = err;
+	return -1;
 }
 
 /* --- Measuring ---------------------------------------------------------------- */

@@ -27,7 +27,7 @@
  *	bench_parse_args(&cfg, argc, argv, LESSON_ID, "64,256,...", "...");
  *	struct bench_run *run = bench_open(&cfg, steps);
  *	for each size: bench_measure(run, size, "", variants, n, NULL);
- *	return bench_close(run);
+ *	return bench_finish(run, 0 if every bench_measure did, else -1);
  *
  * LESSON_ID, the lesson's folder name ("01-photocopy"), is defined by the
  * Makefile when it compiles bench/NN-name.c, so the id is written once.
@@ -219,6 +219,11 @@ int bench_close(struct bench_run *run);
 /* Give up: remove the temporary CSV and free run. */
 void bench_abandon(struct bench_run *run);
 
+/* End run the way its measuring went: bench_close after status 0,
+ * bench_abandon after any other. Returns the program's exit status: 0 when
+ * the CSV is in place, 1 when it is not. */
+int bench_finish(struct bench_run *run, int status);
+
 /* --- Undoing on exit and on signals ------------------------------------------ */
 
 /*
@@ -284,6 +289,22 @@ int bench_temp_folder(char *path, size_t len, const char *parent,
  * and 06 read and write, kept off /tmp, which may be a small tmpfs).
  */
 int bench_build_temp_folder(char *path, size_t len, const char *prefix);
+
+/* --- Test files ------------------------------------------------------------ */
+
+/* xorshift64: the next of a fixed sequence of pseudo-random words, from
+ * *state (never 0): the same sequence on every run and every machine. */
+uint64_t bench_next_random(uint64_t *state);
+
+/*
+ * Write size pseudo-random bytes to path (made with mode 0600, or cut to
+ * 0 first), the same bytes for the same size on every run, and set *sum
+ * to their checksum_bytes. With sync, fsync the file too, so that its pages
+ * are clean and no write-back runs while they are timed. Returns 0, or -1
+ * with errno.
+ */
+int bench_write_random_file(const char *path, size_t size, int sync,
+			    uint64_t *sum);
 
 /* --- Resource limits ------------------------------------------------------ */
 

@@ -1,10 +1,13 @@
 /*
  * fdcopy.c - the five ways of fdcopy.h.
  *
- * Each way is one loop of the same shape: ask the kernel for what is left
- * (at most one chunk), add what it moved, stop at 0 (the source ended) or
- * at len. EINTR asks again. The counting sits next to each system call so
- * that what fdcopy_count reports is what the kernel said it did.
+ * Four of the ways are one loop, move_all, around a step of their own: ask
+ * the kernel for what is left (at most one chunk), add what it moved, stop
+ * at 0 (the source ended) or at len; EINTR asks again. A step is one system
+ * call, and for read-write and splice the writes that pass its bytes on.
+ * mmap-write needs no loop: one mapping, one write_all. The counting sits
+ * next to each system call so that what fdcopy_count reports is what the
+ * kernel said it did.
  */
 #include "fdcopy.h"
 
@@ -46,28 +49,119 @@ static int write_all(int out, const unsigned char *p, size_t n,
 	return 0;
 }
 
-ssize_t fdcopy_read_write(int in, int out, size_t len, void *buf,
-			  size_t buf_len, struct fdcopy_count *count)
+/* --- The loop every way but mmap-write shares ---------------------- */
+
+/*
+ * A way's one step: one system call (and, for read-write and for splice
+ * through a pipe, the writes that pass on what it moved) that moves at most
+ * n bytes from in to out. It counts its own calls and returns what the
+ * kernel returned: the bytes moved, 0 at the end of the source, or -1.
+ */
+struct mover {
+	ssize_t (*step)(const struct mover *m, int in, int out, size_t n,
+			struct fdcopy_count *count);
+	size_t chunk;		/* the most one step is asked for */
+	unsigned char *buf;	/* read-write: the buffer it passes through */
+	const int *pipe;	/* splice: the pipe in the middle, or NULL */
+};
+
+static ssize_t move_all(const struct mover *m, int in, int out, size_t len,
+			struct fdcopy_count *count)
 {
 	size_t done = 0;
 
-	REQUIRE(buf && buf_len > 0 && len <= SSIZE_MAX);
+	REQUIRE(len <= SSIZE_MAX);
 	while (done < len) {
-		ssize_t r = read(in, buf, smaller(buf_len, len - done));
+		ssize_t n = m->step(m, in, out, smaller(m->chunk, len - done),
+				    count);
 
-		count->calls++;
-		if (r < 0 && errno == EINTR)
+		if (n < 0 && errno == EINTR)
 			continue;
-		if (r < 0)
+		if (n < 0)
 			return -1;
-		if (r == 0)
-			break;		/* the source ended */
-		count->user_bytes += (size_t)r;
-		if (write_all(out, buf, (size_t)r, count) < 0)
-			return -1;
-		done += (size_t)r;
+		if (n == 0)
+			break;		/* the source ended: never ask again */
+		done += (size_t)n;
 	}
 	return (ssize_t)done;
+}
+
+/* --- The steps ---------------------------------------------------- */
+
+static ssize_t read_then_write(const struct mover *m, int in, int out,
+			       size_t n, struct fdcopy_count *count)
+{
+	ssize_t r = read(in, m->buf, n);
+
+	count->calls++;
+	if (r <= 0)
+		return r;
+	count->user_bytes += (size_t)r;
+	return write_all(out, m->buf, (size_t)r, count) < 0 ? -1 : r;
+}
+
+static ssize_t send_file(const struct mover *m, int in, int out, size_t n,
+			 struct fdcopy_count *count)
+{
+	ssize_t r = sendfile(out, in, NULL, n);
+
+	(void)m;
+	count->calls++;
+	return r;
+}
+
+/* splice() exactly n bytes out of the pipe's read end into out. */
+static int drain_pipe(int from, int out, size_t n, struct fdcopy_count *count)
+{
+	while (n > 0) {
+		ssize_t m = splice(from, NULL, out, NULL, n, SPLICE_F_MORE);
+
+		count->calls++;
+		if (m < 0 && errno == EINTR)
+			continue;
+		if (m < 0)
+			return -1;
+		if (m == 0) {
+			errno = EPIPE;	/* the pipe cannot be empty here */
+			return -1;
+		}
+		n -= (size_t)m;
+	}
+	return 0;
+}
+
+static ssize_t splice_through(const struct mover *m, int in, int out,
+			      size_t n, struct fdcopy_count *count)
+{
+	ssize_t r = splice(in, NULL, m->pipe ? m->pipe[1] : out, NULL, n,
+			   SPLICE_F_MORE);
+
+	count->calls++;
+	if (r <= 0 || !m->pipe)
+		return r;
+	return drain_pipe(m->pipe[0], out, (size_t)r, count) < 0 ? -1 : r;
+}
+
+static ssize_t copy_range(const struct mover *m, int in, int out, size_t n,
+			  struct fdcopy_count *count)
+{
+	ssize_t r = copy_file_range(in, NULL, out, NULL, n, 0);
+
+	(void)m;
+	count->calls++;
+	return r;
+}
+
+/* --- The ways ----------------------------------------------------- */
+
+ssize_t fdcopy_read_write(int in, int out, size_t len, void *buf,
+			  size_t buf_len, struct fdcopy_count *count)
+{
+	const struct mover m = { .step = read_then_write, .chunk = buf_len,
+				 .buf = buf };
+
+	REQUIRE(buf && buf_len > 0);
+	return move_all(&m, in, out, len, count);
 }
 
 /*
@@ -108,91 +202,29 @@ ssize_t fdcopy_mmap_write(int in, int out, size_t len,
 ssize_t fdcopy_sendfile(int in, int out, size_t len,
 			struct fdcopy_count *count)
 {
-	size_t done = 0;
+	const struct mover m = { .step = send_file, .chunk = FDCOPY_CHUNK };
 
-	REQUIRE(len <= SSIZE_MAX);
-	while (done < len) {
-		ssize_t n = sendfile(out, in, NULL, smaller(FDCOPY_CHUNK, len - done));
-
-		count->calls++;
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			break;		/* the source ended: never ask again */
-		done += (size_t)n;
-	}
-	return (ssize_t)done;
-}
-
-/* splice() exactly n bytes out of the pipe's read end into out. */
-static int drain_pipe(int from, int out, size_t n, struct fdcopy_count *count)
-{
-	while (n > 0) {
-		ssize_t m = splice(from, NULL, out, NULL, n, SPLICE_F_MORE);
-
-		count->calls++;
-		if (m < 0 && errno == EINTR)
-			continue;
-		if (m < 0)
-			return -1;
-		if (m == 0) {
-			errno = EPIPE;	/* the pipe cannot be empty here */
-			return -1;
-		}
-		n -= (size_t)m;
-	}
-	return 0;
+	return move_all(&m, in, out, len, count);
 }
 
 ssize_t fdcopy_splice(int in, int out, size_t len, const int p[2],
 		      struct fdcopy_count *count)
 {
-	size_t done = 0;
-	int into = p ? p[1] : out;
+	const struct mover m = { .step = splice_through, .chunk = FDCOPY_CHUNK,
+				 .pipe = p };
 
-	REQUIRE(len <= SSIZE_MAX);
-	while (done < len) {
-		ssize_t n = splice(in, NULL, into, NULL,
-				   smaller(FDCOPY_CHUNK, len - done),
-				   SPLICE_F_MORE);
-
-		count->calls++;
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			break;
-		if (p && drain_pipe(p[0], out, (size_t)n, count) < 0)
-			return -1;
-		done += (size_t)n;
-	}
-	return (ssize_t)done;
+	return move_all(&m, in, out, len, count);
 }
 
 ssize_t fdcopy_range(int in, int out, size_t len,
 		     struct fdcopy_count *count)
 {
-	size_t done = 0;
+	const struct mover m = { .step = copy_range, .chunk = FDCOPY_CHUNK };
 
-	REQUIRE(len <= SSIZE_MAX);
-	while (done < len) {
-		ssize_t n = copy_file_range(in, NULL, out, NULL,
-					    smaller(FDCOPY_CHUNK, len - done), 0);
-
-		count->calls++;
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			break;
-		done += (size_t)n;
-	}
-	return (ssize_t)done;
+	return move_all(&m, in, out, len, count);
 }
+
+/* --- Pipes, extents, refusals --------------------------------------- */
 
 int fdcopy_pipe_open(int p[2], size_t size, size_t *got)
 {

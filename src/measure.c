@@ -114,6 +114,7 @@ static int statm_resident(size_t *bytes)
 }
 
 /*
+ * The line `field` of smaps_rollup, in bytes, or statm's resident size.
  * smaps_rollup adds up the page tables of every mapping, so its figures are
  * exact to the page. statm is cheaper but reads counters the kernel updates
  * in batches per CPU, which can be off by a few hundred KiB: too coarse to
@@ -121,22 +122,23 @@ static int statm_resident(size_t *bytes)
  * without smaps_rollup (before Linux 4.14): when smaps_rollup exists but
  * cannot be read (EMFILE), falling back would only hide the failure.
  */
-int measure_resident_bytes(size_t *bytes)
+static int rollup_or_statm(const char *field, size_t *bytes)
 {
-	if (rollup_field("Rss", bytes) == 0)
+	if (rollup_field(field, bytes) == 0)
 		return 0;
 	if (errno != ENOENT)
 		return -1;
 	return statm_resident(bytes);
 }
 
+int measure_resident_bytes(size_t *bytes)
+{
+	return rollup_or_statm("Rss", bytes);
+}
+
 int measure_anonymous_bytes(size_t *bytes)
 {
-	if (rollup_field("Anonymous", bytes) == 0)
-		return 0;
-	if (errno != ENOENT)
-		return -1;
-	return statm_resident(bytes);
+	return rollup_or_statm("Anonymous", bytes);
 }
 
 void *measure_copy(void *dst, const void *src, size_t n)

@@ -2,8 +2,9 @@
  * peer.c - fork a child joined by a socketpair, with bounded waits (peer.h).
  *
  * Layout: starting the child (what it does first, before the caller's code
- * runs); stopping it; reading and writing whole messages; handing over a
- * descriptor with SCM_RIGHTS; the liveness check.
+ * runs); stopping it; reading and writing whole messages (fileio.h's loops,
+ * with the errno a peer's caller wants); handing over a descriptor with
+ * SCM_RIGHTS; the liveness check.
  *
  * The bounds come from the kernel: SO_RCVTIMEO and SO_SNDTIMEO make a
  * blocking read or write on the socket give up with EAGAIN after the
@@ -21,6 +22,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "fileio.h"
 
 /* --- Starting -------------------------------------------------------------- */
 
@@ -128,40 +131,20 @@ static int failed(void)
 
 int peer_read(int fd, void *buf, size_t n)
 {
-	unsigned char *p = buf;
+	ssize_t got = fileio_read_full(fd, buf, n);
 
-	while (n > 0) {
-		ssize_t got = read(fd, p, n);
-
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0)
-			return failed();
-		if (got == 0) {
-			errno = EPIPE;
-			return -1;
-		}
-		p += got;
-		n -= (size_t)got;
+	if (got < 0)
+		return failed();
+	if ((size_t)got < n) {
+		errno = EPIPE;	/* the peer ended before the message did */
+		return -1;
 	}
 	return 0;
 }
 
 int peer_write(int fd, const void *buf, size_t n)
 {
-	const unsigned char *p = buf;
-
-	while (n > 0) {
-		ssize_t put = write(fd, p, n);
-
-		if (put < 0 && errno == EINTR)
-			continue;
-		if (put < 0)
-			return failed();
-		p += put;
-		n -= (size_t)put;
-	}
-	return 0;
+	return fileio_write_full(fd, buf, n) < 0 ? failed() : 0;
 }
 
 /* --- Handing over a descriptor ----------------------------------------------- */

@@ -1,6 +1,6 @@
 /*
- * program.c - safe standard streams, and lost output made a failure (see
- * program.h).
+ * program.c - safe standard streams, lost output made a failure, and the
+ * file tools' command line (see program.h).
  *
  * The exit handler is the whole trick: it runs after main returns (or after
  * exit), when stdout still holds what the last printf buffered, so fclose
@@ -65,4 +65,16 @@ void program_start(const char *name)
 	open_closed_streams();
 	signal(SIGXFSZ, SIG_IGN);
 	atexit(check_stdout);
+}
+
+void program_take_files(int argc, char **argv, int most, const char *usage)
+{
+	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+		printf("%s\n", usage);
+		exit(0);
+	}
+	if (argc < 2 || argv[1][0] == '-' || (most > 0 && argc - 1 > most)) {
+		fprintf(stderr, "%s\n", usage);
+		exit(2);
+	}
 }

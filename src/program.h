@@ -1,6 +1,7 @@
 /*
  * program.h - what every program of the workbench does first: make its
- * standard streams safe, and fail when its output was lost.
+ * standard streams safe, and fail when its output was lost. For the small
+ * tools that take only files (bench/tools), it also reads the command line.
  *
  * Two quiet ways of losing output, and what program_start does about each:
  *
@@ -32,6 +33,15 @@
  * stdout at exit. name prefixes the error line. Calling it again does
  * nothing. */
 void program_start(const char *name);
+
+/*
+ * The command line of a tool that takes only files, `name FILE` (most 1)
+ * or `name FILE...` (most 0: no limit). --help alone prints usage, the
+ * whole line without its newline, on stdout and exits 0; no file, a first
+ * argument that starts with '-', or more files than most print it on
+ * stderr and exit 2. Returns only when the files are argv[1..argc).
+ */
+void program_take_files(int argc, char **argv, int most, const char *usage);
 
 /* A caller that found stdout broken (a failed fflush) leaves the reason
  * here, for the one line at exit: by then errno is long gone. */

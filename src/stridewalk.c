@@ -159,20 +159,33 @@ static void require_square(double *c, struct strideview a, struct strideview b)
 		b.shape[1] == a.shape[0]);
 }
 
-void stridewalk_matmul_rows_by_column(double *c, struct strideview a,
-				      struct strideview b, size_t lo, size_t hi)
+/*
+ * Rows [lo, hi) of c = a b, where column j of b is strideview_select(by,
+ * dim, j): b itself with dim 1 (its columns), or its transposed copy with
+ * dim 0 (that copy's rows). The two products differ only in how b is read.
+ */
+static void matmul_rows(double *c, struct strideview a, struct strideview by,
+			size_t dim, size_t lo, size_t hi)
 {
 	size_t n = a.shape[0];
 
-	require_square(c, a, b);
+	require_square(c, a, by);
 	REQUIRE(lo <= hi && hi <= n);
 	for (size_t i = lo; i < hi; i++) {
 		struct strideview row = strideview_select(a, 0, i);
 
-		for (size_t j = 0; j < n; j++)
-			c[i * n + j] = stridewalk_dot(row,
-						      strideview_select(b, 1, j));
+		for (size_t j = 0; j < n; j++) {
+			struct strideview col = strideview_select(by, dim, j);
+
+			c[i * n + j] = stridewalk_dot(row, col);
+		}
 	}
+}
+
+void stridewalk_matmul_rows_by_column(double *c, struct strideview a,
+				      struct strideview b, size_t lo, size_t hi)
+{
+	matmul_rows(c, a, b, 1, lo, hi);
 }
 
 /* Column j of b, packed, is row j of bt: its n items in order. */
@@ -200,15 +213,7 @@ void stridewalk_matmul_rows_transposed(double *c, struct strideview a,
 		perror("stridewalk: a view of the transposed copy");
 		abort();	/* n * n doubles always hold an n x n matrix */
 	}
-	require_square(c, a, t);
-	REQUIRE(lo <= hi && hi <= n);
-	for (size_t i = lo; i < hi; i++) {
-		struct strideview row = strideview_select(a, 0, i);
-
-		for (size_t j = 0; j < n; j++)
-			c[i * n + j] = stridewalk_dot(row,
-						      strideview_select(t, 0, j));
-	}
+	matmul_rows(c, a, t, 0, lo, hi);
 }
 
 void stridewalk_matmul_by_column(double *c, struct strideview a,

@@ -57,14 +57,7 @@ int main(int argc, char **argv)
 	int status = 0;
 
 	program_start("evict");
-	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-		printf("usage: evict FILE...\n");
-		return 0;
-	}
-	if (argc < 2 || argv[1][0] == '-') {
-		fprintf(stderr, "usage: evict FILE...\n");
-		return 2;
-	}
+	program_take_files(argc, argv, 0, "usage: evict FILE...");
 	for (int i = 1; i < argc; i++)
 		if (evict(argv[i]) < 0)
 			status = 1;

@@ -79,14 +79,7 @@ int main(int argc, char **argv)
 	int fd, size_true;
 
 	program_start("sum-mmap");
-	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-		printf("usage: sum-mmap FILE\n");
-		return 0;
-	}
-	if (argc != 2 || argv[1][0] == '-') {
-		fprintf(stderr, "usage: sum-mmap FILE\n");
-		return 2;
-	}
+	program_take_files(argc, argv, 1, "usage: sum-mmap FILE");
 	fd = fileio_open_regular(argv[1]);
 	if (fd < 0)
 		return fail(argv[1], errno == EINVAL ? "not a regular file"

@@ -33,14 +33,7 @@ int main(int argc, char **argv)
 	int fd;
 
 	program_start("sum-read");
-	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-		printf("usage: sum-read FILE\n");
-		return 0;
-	}
-	if (argc != 2 || argv[1][0] == '-') {
-		fprintf(stderr, "usage: sum-read FILE\n");
-		return 2;
-	}
+	program_take_files(argc, argv, 1, "usage: sum-read FILE");
 	buf = aligned_alloc(4096, BUFFER);
 	fd = fileio_open_regular(argv[1]);
 	if (!buf || fd < 0 || fileio_sum(fd, buf, BUFFER, &sum) < 0)

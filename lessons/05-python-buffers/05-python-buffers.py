@@ -18,13 +18,14 @@ import sys
 import textwrap
 import time
 
+# tools/program.py: the streams made safe, and failures said in one line,
+# as src/program.c does for the C demos.
+sys.dont_write_bytecode = True  # importing from tools/ leaves no __pycache__ there
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
+from program import open_closed_streams, say, silence_stdout  # noqa: E402
+
 PROG = "05-python-buffers"
-
-if sys.stdout is None:          # started with stdout closed
-    sys.stdout = open(os.open(os.devnull, os.O_RDONLY), "w")
-if sys.stderr is None:          # nobody reads it: messages go nowhere
-    sys.stderr = open(os.devnull, "w")
-
+open_closed_streams()
 import workbench  # noqa: E402  (after the streams are safe)
 
 step = int(os.environ.get("DEMO_NEXT_STEP", "1"))
@@ -194,23 +195,6 @@ def lesson():
     mmap_exports()
     timing()
     sys.stdout.flush()      # where a full disk is found out
-
-
-def say(line):
-    """One line on stderr, if stderr can still take it."""
-    try:
-        print(line, file=sys.stderr, flush=True)
-    except OSError:
-        pass
-
-
-def silence_stdout():
-    """Stop Python's own flush at exit from failing again, with a traceback
-    (the method of the Python docs on SIGPIPE)."""
-    try:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
 
 
 def main():

@@ -193,9 +193,17 @@ static int owner_refuse_if_lent(const struct owner *o, const char *what)
 	return -1;
 }
 
-/* Allocate the owner's memory: nbytes, every byte set to zero. */
-static int owner_allocate(struct owner *o, Py_ssize_t nbytes)
+/*
+ * (Re-)initialise an owner, which __init__ may do more than once: refused
+ * while a buffer is lent; else the old memory is freed and nbytes of zeros,
+ * seen as `layout` says, take its place.
+ */
+static int owner_init(struct owner *o, struct layout layout, Py_ssize_t nbytes)
 {
+	if (owner_refuse_if_lent(o, "re-initialise"))
+		return -1;
+	PyMem_Free(o->layout.buf);
+	o->layout = layout;
 	o->layout.buf = PyMem_Calloc(nbytes ? (size_t)nbytes : 1, 1);
 	if (!o->layout.buf) {
 		PyErr_NoMemory();
@@ -260,6 +268,7 @@ static int memory_init(PyObject *self, PyObject *args, PyObject *kwargs)
 {
 	static char *keywords[] = { "size", "readonly", NULL };
 	struct owner *o = (struct owner *)self;
+	struct layout bytes;
 	Py_ssize_t size;
 	int readonly = 0;
 
@@ -270,13 +279,10 @@ static int memory_init(PyObject *self, PyObject *args, PyObject *kwargs)
 		PyErr_SetString(PyExc_ValueError, "size must be >= 0");
 		return -1;
 	}
-	if (owner_refuse_if_lent(o, "re-initialise"))
-		return -1;
-	PyMem_Free(o->layout.buf);
-	o->layout = (struct layout){ .itemsize = 1, .format = "B", .ndim = 1,
-				     .shape = { size }, .strides = { 1 },
-				     .readonly = readonly };
-	return owner_allocate(o, size);
+	bytes = (struct layout){ .itemsize = 1, .format = "B", .ndim = 1,
+				 .shape = { size }, .strides = { 1 },
+				 .readonly = readonly };
+	return owner_init(o, bytes, size);
 }
 
 /*
@@ -349,6 +355,7 @@ static int matrix_init(PyObject *self, PyObject *args, PyObject *kwargs)
 	static char *keywords[] = { "rows", "cols", "readonly", NULL };
 	struct owner *o = (struct owner *)self;
 	Py_ssize_t rows, cols, n;
+	struct layout m;
 	int readonly = 0;
 	double *cell;
 
@@ -361,16 +368,13 @@ static int matrix_init(PyObject *self, PyObject *args, PyObject *kwargs)
 				"rows and cols must be >= 1 and fit in memory");
 		return -1;
 	}
-	if (owner_refuse_if_lent(o, "re-initialise"))
-		return -1;
-	PyMem_Free(o->layout.buf);
-	o->layout = (struct layout){
+	m = (struct layout){
 		.itemsize = sizeof(double), .format = "d", .ndim = 2,
 		.shape = { rows, cols },
 		.strides = { cols * (Py_ssize_t)sizeof(double), sizeof(double) },
 		.readonly = readonly,
 	};
-	if (owner_allocate(o, n) < 0)
+	if (owner_init(o, m, n) < 0)
 		return -1;
 	cell = (double *)o->layout.buf;
 	for (Py_ssize_t i = 0; i < rows * cols; i++)
