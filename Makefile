@@ -276,7 +276,15 @@ deps-quiet: deps-first
 deps-bench: deps-first
 	@tools/deps --quiet --for bench
 
+# A make test-fresh that was killed (SIGKILL: its trap never ran) leaves its
+# root's /proc, /sys, /dev/shm and /dev/pts mounted under build/: clean
+# unmounts them first, and deletes nothing while one is still mounted.
+BUILD_MOUNTS = awk -v top="$(abspath build)/" 'index($$2, top) == 1 { print $$2 }' /proc/self/mounts | sort -r
+
 clean: ## remove build/ (your plots and notebooks too; bench/results and the course's files stay)
+	@for m in $$($(BUILD_MOUNTS)); do umount "$$m" 2>/dev/null || umount -l "$$m" 2>/dev/null; done; \
+	left=$$($(BUILD_MOUNTS) | head -n 1); \
+	if [ -n "$$left" ]; then echo "clean: $$left is still mounted (left by a killed make test-fresh?): unmount it as root, then make clean" >&2; exit 1; fi
 	rm -rf build
 
 help: ## this list
