@@ -780,9 +780,11 @@ int bench_write_random_file(const char *path, size_t size, int sync,
 	free(chunk);
 	return close(fd);
 out_close:
+	err = errno;	/* the write's or fsync's, not close's */
 	close(fd);
+	errno = err;
 out_free:
-	err = errno ? errno : ENOSPC;
+	err = errno;
 	free(chunk);
 	errno = err;
 	return -1;

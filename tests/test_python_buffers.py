@@ -268,6 +268,13 @@ def stats_are_the_harness_order_statistics():
     raises(TypeError, workbench.stats, [1, "2"])
     raises(TypeError, workbench.stats, 5)
 
+    class Shrinks:      # a number whose conversion empties the list it is in
+        def __float__(self):
+            times.clear()
+            return 1.0
+    times = [Shrinks(), 2.0, 3.0]
+    assert workbench.stats(times) == (1.0, 1.5, 2.0, 2.5, 3.0, 0.5), times
+
 
 @test
 def next_iters_is_the_harness_calibration_rule():

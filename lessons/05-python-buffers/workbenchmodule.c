@@ -609,16 +609,21 @@ static PyObject *workbench_next_iters(PyObject *module, PyObject *args)
  */
 static PyObject *workbench_stats(PyObject *module, PyObject *times)
 {
-	PyObject *seq = PySequence_Fast(times, "stats: wants a sequence of numbers");
+	/* A tuple of its own: an item's __float__ could change a list. */
+	PyObject *seq = PySequence_Check(times) ? PySequence_Tuple(times) : NULL;
 	PyObject *result = NULL;
 	struct bench_stats st;
 	Py_ssize_t n;
 	double *x;
 
 	(void)module;
-	if (!seq)
+	if (!seq) {
+		if (!PyErr_Occurred())
+			PyErr_SetString(PyExc_TypeError,
+					"stats: wants a sequence of numbers");
 		return NULL;
-	n = PySequence_Fast_GET_SIZE(seq);
+	}
+	n = PyTuple_GET_SIZE(seq);
 	if (n == 0) {
 		PyErr_SetString(PyExc_ValueError, "stats: no times");
 		goto out_seq;
@@ -629,7 +634,7 @@ static PyObject *workbench_stats(PyObject *module, PyObject *times)
 		goto out_seq;
 	}
 	for (Py_ssize_t i = 0; i < n; i++) {
-		x[i] = PyFloat_AsDouble(PySequence_Fast_GET_ITEM(seq, i));
+		x[i] = PyFloat_AsDouble(PyTuple_GET_ITEM(seq, i));
 		if (x[i] == -1.0 && PyErr_Occurred())
 			goto out_free;
 	}

@@ -19,14 +19,17 @@
 
 /*
  * folder/cNNNNN, the name of small file i of kind c ('s' the source, 'd'
- * its copy), into buf of len bytes; "" if it does not fit. i below 100000.
+ * its copy), into buf of len bytes; "" if it does not fit, or if i has more
+ * than five digits (two files must never share a name). It runs in the
+ * clean-up on a signal, so it formats by hand: snprintf is not
+ * async-signal-safe.
  */
 static inline void testfiles_small_name(char *buf, size_t len,
 					const char *folder, char c, size_t i)
 {
 	size_t n = strlen(folder);
 
-	if (n + 8 > len) {
+	if (n + 8 > len || i >= 100000) {
 		buf[0] = '\0';
 		return;
 	}
