@@ -59,7 +59,10 @@ TOOL_PROGS  = $(patsubst bench/tools/%.c,$(BUILD)/bench/tools/%,$(wildcard bench
 PROGS       = $(LESSON_PROGS) $(BENCH_PROGS) $(TOOL_PROGS)
 
 LIB_TESTS    = $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
-LESSON_TESTS = $(foreach n,$(LESSON_NUMS),$(BUILD)/tests/test_lesson_$(n))
+# Only a lesson that has its test.c has a test program: a deleted test.c must
+# not leave its old program in build/ running as if it were there (tools/lessons
+# check, in make test, says what is missing).
+LESSON_TESTS = $(foreach l,$(LESSON_IDS),$(if $(wildcard lessons/$(l)/test.c),$(BUILD)/tests/test_lesson_$(firstword $(subst -, ,$(l)))))
 TESTS        = $(LIB_TESTS) $(LESSON_TESTS)
 # Results as input from strangers: bench/run and the tools that read results.
 TESTS       += tests/hostile-results

@@ -48,6 +48,8 @@
 #include "pagecache.h"
 #include "size.h"
 
+#include "lessons/04-mmap/variants.h"
+
 #define BLOCK 4096			/* the random variants' unit */
 #define COLD_BUFFER (1u << 20)
 #define COLD_MAX ((size_t)64 << 20)
@@ -140,33 +142,23 @@ static uint64_t failed(void)
 	return 0;
 }
 
+/* One whole-file sum each way (lessons/04-mmap/variants.h). */
 static uint64_t read_once(struct way *w)
 {
-	int fd = open(w->file->path, O_RDONLY | O_CLOEXEC);
-	uint64_t sum = 0;
+	uint64_t sum;
 
-	if (fd < 0)
+	if (sum_file_by_read(w->file->path, w->buf, w->buf_size, w->cold,
+			     &sum) < 0)
 		return failed();
-	if ((w->cold && pagecache_evict_fd(fd) < 0) ||
-	    fileio_sum(fd, w->buf, w->buf_size, &sum) < 0) {
-		close(fd);
-		return failed();
-	}
-	close(fd);
 	return sum;
 }
 
 static uint64_t map_once(struct way *w)
 {
-	struct mappedfile mf;
 	uint64_t sum;
 
-	if (w->cold && pagecache_evict(w->file->path) < 0)
+	if (sum_file_by_mmap(w->file->path, w->hints, w->cold, &sum) < 0)
 		return failed();
-	if (mappedfile_open(&mf, w->file->path, MAPPEDFILE_READ, w->hints) < 0)
-		return failed();
-	sum = checksum_bytes(mf.data, mf.len);
-	mappedfile_close(&mf);
 	return sum;
 }
 

@@ -366,8 +366,8 @@ def run_watch(tmp, tree, mode):
     try:
         w.wait_for("does not pass yet", 120)
         require(f"({mode}" in w.out, f"watch did not use {mode}: {w.out[-300:]}")
-        w.key("h")
-        w.wait_for("Hint 1 of 3", 60)
+        w.key("h")     # the check showed level 1 of the hint: h shows the next
+        w.wait_for("Hint 2 of 3", 60)
         mark = len(w.out)
         with open(os.path.join(tree, "lessons", "01-photocopy", "solution.c"), "rb") as f:
             solved = f.read()
