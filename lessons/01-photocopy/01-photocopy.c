@@ -342,9 +342,9 @@ static int run_lesson(void)
 		free(report);
 		return 1;
 	}
-	printf("\nThe plots: plots/" LESSON_ID "-time.png, plots/" LESSON_ID
-	       "-bandwidth.png,\n"
-	       "           plots/" LESSON_ID "-memory.png (make bench draws them)\n"
+	printf("\nThe plots: plots/" LESSON_ID "-time.png, -bandwidth.png and "
+	       "-memory.png (the course's);\n"
+	       "           make bench draws yours in build/plots/\n"
 	       "The trap:  make trap-%.2s\n", LESSON_ID);
 	free(report);
 	return 0;

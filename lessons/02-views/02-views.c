@@ -371,7 +371,8 @@ static int run_lesson(void)
 	realloc_moves_the_text();
 	demo_step("overlapping ranges: memcpy or memmove");
 	overlapping_ranges();
-	printf("\nThe plots: plots/" LESSON_ID "-*.png (make bench)\n"
+	printf("\nThe plots: plots/" LESSON_ID "-*.png (the course's); make bench "
+	       "draws yours in build/plots/\n"
 	       "The trap:  make trap-%.2s\n", LESSON_ID);
 	return 0;
 }
