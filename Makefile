@@ -428,6 +428,7 @@ $(HINTS_TEST): tests/every-test-has-a-hint | $(LESSON_TESTS)
 	$(Q)chmod +x $@.tmp && mv $@.tmp $@
 
 TESTS += $(HINTS_TEST)
+test: $(HINTS_TEST)
 test: $(LOOP_TEST) $(BUILD)/exercise/test_lesson_00 $(BUILD)/exercise/test_lesson_01
 
 # --- Teaching truth: claims, quotes, compare --------------------------------
