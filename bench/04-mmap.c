@@ -42,7 +42,6 @@
 #include <unistd.h>
 
 #include "checksum.h"
-#include "fileio.h"
 #include "harness.h"
 #include "mappedfile.h"
 #include "pagecache.h"

@@ -32,7 +32,6 @@
 #include "check.h"
 #include "checksum.h"
 #include "demo.h"
-#include "fileio.h"
 #include "harness.h"
 #include "mappedfile.h"
 #include "measure.h"
